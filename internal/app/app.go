@@ -1,0 +1,157 @@
+// Package app wires the services together once, so that web, api and jobs
+// receive the same instances. It holds no logic of its own.
+package app
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/attachment"
+	"jiedai/internal/auth"
+	"jiedai/internal/booking"
+	"jiedai/internal/client"
+	"jiedai/internal/clock"
+	"jiedai/internal/i18n"
+	"jiedai/internal/jobs"
+	"jiedai/internal/meeting"
+	"jiedai/internal/notify"
+	"jiedai/internal/reception"
+	"jiedai/internal/store"
+	"jiedai/internal/venue"
+	"jiedai/internal/workday"
+	"jiedai/internal/workday/overrides"
+)
+
+// Config is what the command line gives.
+type Config struct {
+	Demo          bool   // show demo accounts on the login page
+	DemoPassword  string // the demo accounts' password, shown only in demo mode
+	SecureCookies bool   // set the Secure flag on cookies (behind TLS)
+	TimeZone      string // site zone, default Asia/Shanghai
+	BaseURL       string // public URL, for links in emails and webhooks
+}
+
+// App is every service, built once.
+type App struct {
+	Config    Config
+	DB        *store.DB
+	Clock     clock.Clock
+	Log       *slog.Logger
+	I18n      *i18n.Bundle
+	Loc       *time.Location
+	Calendar  *workday.Calendar
+	Auth      *auth.Service
+	Files     *attachment.Service
+	Jobs      *jobs.Runner
+	Notify    *notify.Service
+	Venues    *venue.Service
+	Bookings  *booking.Service
+	Clients   *client.Service
+	Reception *reception.Service
+	Meetings  *meeting.Service
+	Today     []TodaySource
+	site      siteCache
+}
+
+// New builds the services on an open database.
+func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg Config) (*App, error) {
+	if cfg.TimeZone == "" {
+		cfg.TimeZone = "Asia/Shanghai"
+	}
+	loc, err := time.LoadLocation(cfg.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("load time zone %s: %w", cfg.TimeZone, err)
+	}
+	bundle, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
+	cal, err := overrides.Calendar(ctx, db, loc)
+	if err != nil {
+		return nil, fmt.Errorf("working-day calendar: %w", err)
+	}
+	a := &App{Config: cfg, DB: db, Clock: c, Log: log, I18n: bundle, Loc: loc, Calendar: cal}
+	a.Auth = auth.New(db, c)
+	a.Files = attachment.New(db, c)
+	// Site files (the logo) are managed by admins; /site/logo serves the logo to all.
+	a.Files.Guard("site", func(_ context.Context, a access.Actor, _ int64) (bool, error) { return a.Has(access.Admin), nil })
+	a.Jobs = jobs.NewRunner(db, c, log)
+	a.Notify = &notify.Service{DB: db, Clock: c, I18n: bundle, Log: log, BaseURL: cfg.BaseURL}
+	a.Notify.Register(a.Jobs, 50)
+	a.Today = append(a.Today, a.todayApprovals, a.todayTasks, a.todayInbox)
+	a.Venues = venue.New(db, c, loc)
+	a.Bookings = booking.New(db, c, loc, cal, a.Venues)
+	a.Bookings.Notify = a.Notify.Notify
+	a.Bookings.RegisterJobs(a.Jobs)
+	a.Today = append(a.Today, a.bookingTodaySources()...)
+	a.Clients = client.New(db, c)
+	a.Reception = reception.New(db, c, cal, loc)
+	a.Reception.Notify = a.Notify.Notify
+	a.Reception.RegisterJobs(a.Jobs)
+	a.Clients.AddOrgRef("receptions", "org_id")
+	a.Clients.AddOrgRef("bookings", "org_id")
+	a.Clients.AddContactRef("reception_guests", "contact_id")
+	a.Clients.AddHistory(a.Reception.History)
+	a.Today = append(a.Today, a.receptionToday)
+	a.wireMeetings()
+	return a, nil
+}
+
+// TodayItem is one line on a person's today page.
+type TodayItem struct {
+	Title   string    `json:"title"`            // already in the reader's language, or user text
+	Detail  string    `json:"detail,omitempty"` // a second line, optional
+	Link    string    `json:"link,omitempty"`   // where to act on it
+	Due     time.Time `json:"due,omitzero"`     // zero if none
+	Overdue bool      `json:"overdue,omitempty"`
+}
+
+// TodaySection is one block of the today page, filled by one area.
+type TodaySection struct {
+	Key      string // stable id, e.g. "approvals"
+	TitleKey string // i18n key of the heading
+	EmptyKey string // i18n key shown when Items is empty
+	Items    []TodayItem
+	MoreLink string
+}
+
+// TodaySource fills a section of the today page for an actor reading in lang;
+// a section without a Key is not shown (the area has nothing for that reader).
+// Areas add theirs when they are wired in.
+type TodaySource func(ctx context.Context, a access.Actor, lang string) (TodaySection, error)
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// StartBackground starts the periodic work (job runner, clean-ups) and
+// returns a function that waits for it to stop after ctx is cancelled.
+func (a *App) StartBackground(ctx context.Context) (wait func()) {
+	done := make(chan struct{})
+	jobsDone := make(chan struct{})
+	go func() {
+		defer close(jobsDone)
+		a.Jobs.Start(ctx, 2*time.Second)
+	}()
+	go func() {
+		defer close(done)
+		t := time.NewTicker(10 * time.Minute)
+		defer t.Stop()
+		for {
+			if err := a.Auth.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purge expired sessions", "err", err)
+			}
+			if _, err := a.Reception.PurgeIDs(ctx); err != nil && ctx.Err() == nil {
+				a.Log.Warn("purge guest ID numbers", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { <-done; <-jobsDone }
+}

@@ -1,0 +1,67 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/approval"
+	"jiedai/internal/task"
+)
+
+// todayApprovals lists the review steps waiting for the actor.
+func (a *App) todayApprovals(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
+	sec := TodaySection{Key: "approvals", TitleKey: "today.approvals", EmptyKey: "today.none_approvals"}
+	if !act.IsStaff() {
+		return sec, nil
+	}
+	list, err := approval.WaitingFor(ctx, a.DB, act)
+	if err != nil {
+		return sec, err
+	}
+	for _, p := range list {
+		detail := a.I18n.T(lang, "today.waiting_since", map[string]any{"time": p.Since.In(a.Loc).Format("01-02 15:04")})
+		if a.I18n.Has(lang, "entity."+p.Entity) {
+			detail = a.I18n.T(lang, "entity."+p.Entity, nil) + " · " + detail
+		}
+		sec.Items = append(sec.Items, TodayItem{Title: p.Title, Link: p.Link, Detail: detail})
+	}
+	return sec, nil
+}
+
+// todayTasks lists the actor's tasks (and their queues') due by the end of
+// today, overdue first.
+func (a *App) todayTasks(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
+	sec := TodaySection{Key: "tasks", TitleKey: "today.tasks", EmptyKey: "today.none_tasks"}
+	if !act.IsStaff() {
+		return sec, nil
+	}
+	now := a.Clock.Now()
+	y, m, d := now.In(a.Loc).Date()
+	endOfDay := time.Date(y, m, d, 0, 0, 0, 0, a.Loc).AddDate(0, 0, 1)
+	list, err := task.DueFor(ctx, a.DB, act, endOfDay)
+	if err != nil {
+		return sec, err
+	}
+	for _, t := range list {
+		sec.Items = append(sec.Items, TodayItem{Title: t.Title, Link: t.Link, Due: t.DueAt, Overdue: t.Overdue(now)})
+	}
+	return sec, nil
+}
+
+// todayInbox lists the actor's unread messages.
+func (a *App) todayInbox(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
+	sec := TodaySection{Key: "inbox", TitleKey: "today.inbox", EmptyKey: "today.none_inbox", MoreLink: "/inbox"}
+	list, err := a.Notify.Unread(ctx, act.UserID, 10)
+	if err != nil {
+		return sec, err
+	}
+	for _, n := range list {
+		link := n.Link
+		if link == "" {
+			link = "/inbox"
+		}
+		sec.Items = append(sec.Items, TodayItem{Title: a.I18n.T(lang, n.Key, n.Args), Link: link, Detail: n.CreatedAt.In(a.Loc).Format("01-02 15:04")})
+	}
+	return sec, nil
+}

@@ -1,0 +1,242 @@
+package auth
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+	"strings"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/audit"
+	"jiedai/internal/errs"
+	"jiedai/internal/store"
+)
+
+// SessionTTL is how long a web session lives.
+const SessionTTL = 12 * time.Hour
+
+// Throttle limits: failures in the window before login is refused.
+const (
+	throttleWindow     = 15 * time.Minute
+	maxFailuresPerUser = 5
+	maxFailuresPerIP   = 20
+)
+
+func newToken() (string, string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", "", fmt.Errorf("random token: %w", err)
+	}
+	tok := base64.RawURLEncoding.EncodeToString(b)
+	return tok, hashToken(tok), nil
+}
+
+func hashToken(tok string) string {
+	h := sha256.Sum256([]byte(tok))
+	return hex.EncodeToString(h[:])
+}
+
+// Authenticate checks a username and password, applying the throttle, and
+// records the attempt. It returns the user on success.
+func (s *Service) Authenticate(ctx context.Context, username, password, ip string) (User, error) {
+	username = strings.TrimSpace(username)
+	now := s.Clock.Now()
+	since := store.Ms(now.Add(-throttleWindow))
+	var userFails, ipFails int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE username = ? AND ok = FALSE AND at >= ?`, username, since).Scan(&userFails); err != nil {
+		return User{}, fmt.Errorf("count login failures: %w", err)
+	}
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM login_attempts WHERE ip = ? AND ok = FALSE AND at >= ?`, ip, since).Scan(&ipFails); err != nil {
+		return User{}, fmt.Errorf("count login failures: %w", err)
+	}
+	if userFails >= maxFailuresPerUser || ipFails >= maxFailuresPerIP {
+		return User{}, errs.New(errs.TooMany, "err.login_throttled", "minutes", int(throttleWindow/time.Minute))
+	}
+	u, err := s.GetByUsername(ctx, username)
+	ok := false
+	if err == nil {
+		ok = u.Active && CheckPassword(u.passwordHash, password)
+	} else {
+		CheckPassword(dummyHash, password)
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO login_attempts (username, ip, ok, at) VALUES (?, ?, ?, ?)`, username, ip, ok, store.Ms(now)); err != nil {
+			return fmt.Errorf("record login attempt: %w", err)
+		}
+		if ok {
+			return audit.Record(ctx, tx, now, u.Actor(ip), "user", u.ID, "login", nil, nil)
+		}
+		return nil
+	})
+	if err != nil {
+		return User{}, err
+	}
+	if !ok {
+		return User{}, errs.New(errs.Unauthorized, "err.bad_login")
+	}
+	return u, nil
+}
+
+// StartSession creates a session for the user and returns its cookie token.
+func (s *Service) StartSession(ctx context.Context, userID int64) (string, error) {
+	tok, hash, err := newToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.Clock.Now()
+	_, err = s.DB.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, hash, userID, store.Ms(now), store.Ms(now.Add(SessionTTL)))
+	if err != nil {
+		return "", fmt.Errorf("start session: %w", err)
+	}
+	return tok, nil
+}
+
+// SessionUser returns the active user of a session token.
+func (s *Service) SessionUser(ctx context.Context, tok string) (User, error) {
+	if tok == "" {
+		return User{}, errs.New(errs.Unauthorized, "err.login_required")
+	}
+	var uid int64
+	err := s.DB.QueryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?`, hashToken(tok), store.Ms(s.Clock.Now())).Scan(&uid)
+	if err != nil {
+		if store.IsNoRows(err) {
+			return User{}, errs.New(errs.Unauthorized, "err.login_required")
+		}
+		return User{}, fmt.Errorf("read session: %w", err)
+	}
+	u, err := s.Get(ctx, uid)
+	if err != nil || !u.Active {
+		return User{}, errs.New(errs.Unauthorized, "err.login_required")
+	}
+	return u, nil
+}
+
+// EndSession deletes a session (logout).
+func (s *Service) EndSession(ctx context.Context, a access.Actor, tok string) error {
+	now := s.Clock.Now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, hashToken(tok)); err != nil {
+			return fmt.Errorf("end session: %w", err)
+		}
+		if a.UserID == 0 {
+			return nil
+		}
+		return audit.Record(ctx, tx, now, a, "user", a.UserID, "logout", nil, nil)
+	})
+}
+
+// PurgeExpired removes expired sessions and old login attempts.
+func (s *Service) PurgeExpired(ctx context.Context) error {
+	now := s.Clock.Now()
+	if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE expires_at <= ?`, store.Ms(now)); err != nil {
+		return fmt.Errorf("purge sessions: %w", err)
+	}
+	if _, err := s.DB.Exec(ctx, `DELETE FROM login_attempts WHERE at < ?`, store.Ms(now.Add(-24*time.Hour))); err != nil {
+		return fmt.Errorf("purge login attempts: %w", err)
+	}
+	return nil
+}
+
+// Token is an API token's listing (never the secret itself).
+type Token struct {
+	ID         int64     `json:"id"`
+	Name       string    `json:"name"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastUsedAt time.Time `json:"last_used_at,omitzero"`
+	RevokedAt  time.Time `json:"revoked_at,omitzero"`
+}
+
+// IssueToken creates an API token for the user and returns the secret once.
+func (s *Service) IssueToken(ctx context.Context, a access.Actor, name string) (string, int64, error) {
+	if a.UserID == 0 {
+		return "", 0, errs.New(errs.Unauthorized, "err.login_required")
+	}
+	if len([]rune(name)) > 64 {
+		return "", 0, errs.Field("name", "err.too_long", "max", 64)
+	}
+	tok, hash, err := newToken()
+	if err != nil {
+		return "", 0, err
+	}
+	tok = "jd_" + tok
+	hash = hashToken(tok)
+	now := s.Clock.Now()
+	var id int64
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		id, err = store.InsertID(ctx, tx, `INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)`, a.UserID, name, hash, store.Ms(now))
+		if err != nil {
+			return fmt.Errorf("insert token: %w", err)
+		}
+		return audit.Record(ctx, tx, now, a, "api_token", id, "create", nil, map[string]string{"name": name})
+	})
+	return tok, id, err
+}
+
+// TokenUser returns the active user owning an unrevoked API token.
+func (s *Service) TokenUser(ctx context.Context, tok string) (User, error) {
+	var uid, id int64
+	var last *int64
+	err := s.DB.QueryRow(ctx, `SELECT id, user_id, last_used_at FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, hashToken(tok)).Scan(&id, &uid, &last)
+	if err != nil {
+		if store.IsNoRows(err) {
+			return User{}, errs.New(errs.Unauthorized, "err.bad_token")
+		}
+		return User{}, fmt.Errorf("read token: %w", err)
+	}
+	u, err := s.Get(ctx, uid)
+	if err != nil || !u.Active {
+		return User{}, errs.New(errs.Unauthorized, "err.bad_token")
+	}
+	now := s.Clock.Now()
+	// Touch last use at most once a minute to keep reads cheap.
+	if last == nil || now.Sub(store.Time(*last)) > time.Minute {
+		_, _ = s.DB.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, store.Ms(now), id)
+	}
+	return u, nil
+}
+
+// Tokens lists the actor's own tokens.
+func (s *Service) Tokens(ctx context.Context, a access.Actor) ([]Token, error) {
+	rows, err := s.DB.Query(ctx, `SELECT id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC`, a.UserID)
+	if err != nil {
+		return nil, fmt.Errorf("list tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []Token{}
+	for rows.Next() {
+		var t Token
+		var created int64
+		var last, revoked *int64
+		if err := rows.Scan(&t.ID, &t.Name, &created, &last, &revoked); err != nil {
+			return nil, fmt.Errorf("scan token: %w", err)
+		}
+		t.CreatedAt = store.Time(created)
+		if last != nil {
+			t.LastUsedAt = store.Time(*last)
+		}
+		if revoked != nil {
+			t.RevokedAt = store.Time(*revoked)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// RevokeToken revokes one of the actor's own tokens.
+func (s *Service) RevokeToken(ctx context.Context, a access.Actor, id int64) error {
+	now := s.Clock.Now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL`, store.Ms(now), id, a.UserID)
+		if err != nil {
+			return fmt.Errorf("revoke token: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return errs.Missing()
+		}
+		return audit.Record(ctx, tx, now, a, "api_token", id, "revoke", nil, nil)
+	})
+}

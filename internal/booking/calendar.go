@@ -1,0 +1,174 @@
+package booking
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/errs"
+	"jiedai/internal/ics"
+	"jiedai/internal/store"
+	"jiedai/internal/venue"
+)
+
+// Feed window: bookings from 30 days back to 180 days ahead.
+const (
+	feedBack  = 30 * 24 * time.Hour
+	feedAhead = 180 * 24 * time.Hour
+)
+
+// icsStatus maps a booking status to an iCalendar STATUS.
+func icsStatus(st string) string {
+	switch st {
+	case StatusPending, StatusApproved:
+		return ics.StatusTentative
+	case StatusConfirmed, StatusInUse, StatusCompleted:
+		return ics.StatusConfirmed
+	}
+	return ics.StatusCancelled
+}
+
+// event turns a booking into a VEVENT; details only for readers allowed.
+func (s *Service) event(b Booking, v venue.Venue, showDetails bool) ics.Event {
+	summary := b.Title
+	desc := ""
+	if !showDetails || b.Redacted {
+		summary = "—"
+	} else {
+		var d []string
+		if b.ClientName != "" {
+			d = append(d, b.ClientName)
+		}
+		if b.RequesterName != "" {
+			d = append(d, b.RequesterName)
+		}
+		d = append(d, fmt.Sprintf("%d", b.Headcount))
+		desc = strings.Join(d, " · ")
+	}
+	loc := v.Name
+	if v.Location != "" {
+		loc += " · " + v.Location
+	}
+	return ics.Event{UID: fmt.Sprintf("booking-%d@jiedai", b.ID), Sequence: b.Seq, Start: b.Start, End: b.End, Summary: summary,
+		Description: desc, Location: loc, Status: icsStatus(b.Status), Created: b.CreatedAt, LastModified: b.UpdatedAt}
+}
+
+// VenueFeed writes the calendar of a venue for a reader (a signed-in user,
+// or a calendar program holding the venue's feed token, which sees titles
+// but no client details).
+func (s *Service) VenueFeed(ctx context.Context, a access.Actor, v venue.Venue) ([]byte, error) {
+	now := s.Clock.Now()
+	list, err := s.List(ctx, access.SystemActor(), Filter{VenueID: v.ID, From: now.Add(-feedBack), To: now.Add(feedAhead), Limit: 2000, Brief: true})
+	if err != nil {
+		return nil, err
+	}
+	cal := ics.Calendar{Name: v.Name, TZID: s.Loc.String()}
+	for _, b := range list {
+		see := a.System || CanSee(a, b)
+		if a.System {
+			b.ClientName = ""
+		}
+		cal.Events = append(cal.Events, s.event(b, v, see))
+	}
+	var buf bytes.Buffer
+	if err := ics.Write(&buf, cal); err != nil {
+		return nil, fmt.Errorf("write venue feed: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// FeedToken returns the user's calendar feed token, making one if needed.
+func (s *Service) FeedToken(ctx context.Context, a access.Actor) (string, error) {
+	if a.UserID == 0 {
+		return "", errs.New(errs.Unauthorized, "err.login_required")
+	}
+	var tok string
+	err := s.DB.QueryRow(ctx, `SELECT token FROM booking_feeds WHERE user_id = ?`, a.UserID).Scan(&tok)
+	if err == nil {
+		return tok, nil
+	}
+	if !store.IsNoRows(err) {
+		return "", fmt.Errorf("read feed token: %w", err)
+	}
+	tok, err = venue.Token()
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.DB.Exec(ctx, `INSERT INTO booking_feeds (user_id, token, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id) DO NOTHING`, a.UserID, tok, store.Ms(s.Clock.Now())); err != nil {
+		return "", fmt.Errorf("save feed token: %w", err)
+	}
+	return s.FeedToken(ctx, a)
+}
+
+// UserFeed writes the calendar of the bookings a user requested, found by
+// the user's feed token.
+func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
+	if len(token) < 16 {
+		return nil, errs.Missing()
+	}
+	var uid int64
+	var name string
+	if err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.display_name FROM booking_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = ? AND u.active`, token).Scan(&uid, &name); err != nil {
+		return nil, errs.Wrap(store.MapError(err), "user feed")
+	}
+	now := s.Clock.Now()
+	list, err := s.List(ctx, access.SystemActor(), Filter{RequestedBy: uid, From: now.Add(-feedBack), To: now.Add(feedAhead), Limit: 2000, Brief: true})
+	if err != nil {
+		return nil, err
+	}
+	venues, err := s.Venues.All(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[int64]venue.Venue{}
+	for _, v := range venues {
+		byID[v.ID] = v
+	}
+	cal := ics.Calendar{Name: name, TZID: s.Loc.String()}
+	for _, b := range list {
+		cal.Events = append(cal.Events, s.event(b, byID[b.VenueID], true))
+	}
+	var buf bytes.Buffer
+	if err := ics.Write(&buf, cal); err != nil {
+		return nil, fmt.Errorf("write user feed: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// ParseTime reads a time from outside input: RFC 3339, or a local
+// "YYYY-MM-DDTHH:MM" / "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" in loc.
+func ParseTime(v string, loc *time.Location) (time.Time, bool) {
+	v = strings.TrimSpace(v)
+	if v == "" || len(v) > 40 {
+		return time.Time{}, false
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return t, true
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02"} {
+		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
+			return t, true
+		}
+	}
+	return time.Time{}, false
+}
+
+// ParseCodes splits a comma-separated list of codes ("a,b"), dropping
+// blanks and duplicates; at most 20 are kept.
+func ParseCodes(v string) []string {
+	out := []string{}
+	for _, p := range strings.Split(v, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" || containsStr(out, p) {
+			continue
+		}
+		if len(out) == 20 {
+			break
+		}
+		out = append(out, p)
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package meeting
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/audit"
+	"jiedai/internal/errs"
+	"jiedai/internal/ics"
+	"jiedai/internal/store"
+)
+
+// InviteLink is where a meeting's calendar invitation is downloaded.
+func InviteLink(id int64) string { return fmt.Sprintf("/meetings/%d/invite.ics", id) }
+
+// SendNotice sends the meeting notice (time, place, agenda and the calendar
+// invitation) to every attendee, the host and the recorder
+// (004 第一章 四 2–3). Sending it again after a change increments the
+// invitation's sequence so calendars update the entry.
+func (s *Service) SendNotice(ctx context.Context, a access.Actor, id int64) (Detail, error) {
+	now := s.now()
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		m, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if !canManage(a, m) {
+			return errs.Forbid()
+		}
+		if m.Status != StatusApproved && m.Status != StatusNotified {
+			return errs.State(m.Status, "notice")
+		}
+		ats, err := loadAttendees(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if len(ats) == 0 {
+			return errs.Field("attendees", "err.meeting.attendees_required")
+		}
+		return s.sendNotice(ctx, tx, now, a, m, m.Status == StatusNotified)
+	})
+	if err != nil {
+		return Detail{}, err
+	}
+	return s.Get(ctx, a, id)
+}
+
+// sendNotice marks the meeting notified with the next notice sequence and
+// tells everyone concerned; change selects the "meeting changed" wording.
+func (s *Service) sendNotice(ctx context.Context, tx *store.Tx, now time.Time, a access.Actor, m Meeting, change bool) error {
+	if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, notice_seq = notice_seq + 1, noticed_at = ?, updated_at = ? WHERE id = ?`,
+		StatusNotified, store.Ms(now), store.Ms(now), m.ID); err != nil {
+		return fmt.Errorf("mark meeting %d notified: %w", m.ID, err)
+	}
+	action, key := "notice", "meeting.msg.notice"
+	if change {
+		action, key = "renotice", "meeting.msg.changed"
+	}
+	if err := audit.Record(ctx, tx, now, a, EntityMeeting, m.ID, action, map[string]any{"status": m.Status, "notice_seq": m.NoticeSeq}, map[string]any{"status": StatusNotified, "notice_seq": m.NoticeSeq + 1}); err != nil {
+		return err
+	}
+	users, err := noticeUsers(ctx, tx, m)
+	if err != nil {
+		return err
+	}
+	args := msgArgs(m, s.Loc)
+	args["ics"] = s.inviteURL(m.ID)
+	return s.notify(ctx, tx, now, users, key, args, Link(m.ID))
+}
+
+// noticeUsers are the users a notice goes to: attendees (not those on
+// approved leave) and their substitutes, the host and the recorder.
+func noticeUsers(ctx context.Context, q store.Querier, m Meeting) ([]int64, error) {
+	return attendeeUsers(ctx, q, m, false)
+}
+
+// attendeeUsers are the host, the recorder and every attendee user
+// (those on approved leave only when withLeave).
+func attendeeUsers(ctx context.Context, q store.Querier, m Meeting, withLeave bool) ([]int64, error) {
+	ats, err := loadAttendees(ctx, q, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []int64{m.HostID, m.RecorderID}
+	for _, at := range ats {
+		if withLeave || at.LeaveStatus != LeaveApproved {
+			out = append(out, at.UserID)
+		}
+	}
+	return uniq(out), nil
+}
+
+// Invite returns the meeting's calendar invitation (iTIP REQUEST, or
+// CANCEL once called off) for the actor, who must be admitted to read the
+// meeting; reads of confidential meetings are logged with route "ics".
+func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte, error) {
+	m, err := s.viewable(ctx, a, id, "ics")
+	if err != nil {
+		return nil, err
+	}
+	if m.Status == StatusDraft || m.Status == StatusRequested || m.Status == StatusReturned || m.Status == StatusRejected {
+		return nil, errs.New(errs.Conflict, "err.meeting.no_invite_yet")
+	}
+	agenda, err := loadAgenda(ctx, s.DB, id)
+	if err != nil {
+		return nil, err
+	}
+	org, err := organizer(ctx, s.DB, m)
+	if err != nil {
+		return nil, err
+	}
+	var desc strings.Builder
+	if m.Purpose != "" {
+		desc.WriteString(m.Purpose)
+		desc.WriteString("\n\n")
+	}
+	for i, it := range agenda {
+		fmt.Fprintf(&desc, "%d. %s", i+1, it.Topic)
+		if it.Minutes > 0 {
+			fmt.Fprintf(&desc, " (%d min)", it.Minutes)
+		}
+		desc.WriteString("\n")
+	}
+	ev := ics.Event{
+		UID: fmt.Sprintf("meeting-%d@jiedai", m.ID), Sequence: m.NoticeSeq, Start: m.StartAt, End: m.EndAt,
+		Summary: m.Title, Description: strings.TrimSpace(desc.String()), Location: m.Place,
+		Created: m.CreatedAt, LastModified: m.UpdatedAt, URL: "", Organizer: org,
+	}
+	method := ics.MethodRequest
+	if m.Status == StatusCancelled {
+		method = ics.MethodCancel
+	}
+	var b bytes.Buffer
+	if err := ics.WriteInvite(&b, ics.Calendar{TZID: s.Loc.String(), Events: []ics.Event{ev}}, method); err != nil {
+		return nil, fmt.Errorf("write invitation of meeting %d: %w", id, err)
+	}
+	return b.Bytes(), nil
+}
+
+// organizer is the host's name and address for the invitation, or the
+// site's no-reply address when the host has none.
+func organizer(ctx context.Context, q store.Querier, m Meeting) (string, error) {
+	var name, email string
+	err := q.QueryRow(ctx, `SELECT CASE WHEN display_name = '' THEN username ELSE display_name END, email FROM users WHERE id = ?`, m.HostID).Scan(&name, &email)
+	if err != nil {
+		return "", fmt.Errorf("host of meeting %d: %w", m.ID, err)
+	}
+	if !strings.Contains(email, "@") {
+		email = "noreply@jiedai.invalid"
+	}
+	name = strings.NewReplacer(`"`, "", "<", "", ">", "", "\r", "", "\n", "").Replace(name)
+	return fmt.Sprintf("%q <%s>", name, email), nil
+}

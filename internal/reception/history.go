@@ -1,0 +1,40 @@
+package reception
+
+import (
+	"context"
+	"fmt"
+
+	"jiedai/internal/client"
+	"jiedai/internal/store"
+	"jiedai/internal/workday"
+)
+
+// History is the client register's history source: the organisation's
+// receptions (or those where the contact was a guest).
+func (s *Service) History(ctx context.Context, q store.Querier, orgID, contactID int64) ([]client.HistoryItem, error) {
+	query := `SELECT id, code, purpose, visit_date, status, created_at FROM receptions WHERE org_id = ? AND status <> ?`
+	args := []any{orgID, StatusDraft}
+	if contactID != 0 {
+		query += ` AND id IN (SELECT reception_id FROM reception_guests WHERE contact_id = ?)`
+		args = append(args, contactID)
+	}
+	rows, err := q.Query(ctx, query+` ORDER BY visit_date DESC, id DESC LIMIT 200`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("reception history of org %d: %w", orgID, err)
+	}
+	defer rows.Close()
+	var out []client.HistoryItem
+	for rows.Next() {
+		var id, created int64
+		var code, purpose, visit, status string
+		if err := rows.Scan(&id, &code, &purpose, &visit, &status, &created); err != nil {
+			return nil, fmt.Errorf("scan reception history: %w", err)
+		}
+		at := store.Time(created)
+		if t, err := workday.ParseDateIn(visit, s.Loc); err == nil {
+			at = t
+		}
+		out = append(out, client.HistoryItem{Kind: Entity, ID: id, Title: code + " " + purpose, At: at, StatusKey: "reception.status." + status, Link: Link(id)})
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,193 @@
+// Package settings keeps site settings in the settings table as JSON values
+// under a key: the site itself (name, logo, time zone, currency) and typed
+// values for other areas. Everyone may read; only admins write, audited.
+package settings
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"jiedai/internal/access"
+	"jiedai/internal/audit"
+	"jiedai/internal/errs"
+	"jiedai/internal/store"
+)
+
+// AuditEntity is the entity name of settings in the audit log.
+const AuditEntity = "setting"
+
+// Redactor is a value with secrets: the audit log records Redacted().
+type Redactor interface{ Redacted() any }
+
+var keyRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{0,63}$`)
+
+// ValidKey reports whether key is a valid setting key: lowercase letters,
+// digits, '.', '_' or '-', starting with a letter, at most 64 bytes.
+func ValidKey(key string) bool { return keyRE.MatchString(key) }
+
+// raw returns the stored JSON of key, "" when unset.
+func raw(ctx context.Context, q store.Querier, key string) (string, error) {
+	var v string
+	err := q.QueryRow(ctx, `SELECT value FROM settings WHERE key = ?`, key).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read setting %s: %w", key, err)
+	}
+	return v, nil
+}
+
+// Get reads key's value into v and reports whether it was set.
+func Get(ctx context.Context, q store.Querier, key string, v any) (bool, error) {
+	s, err := raw(ctx, q, key)
+	if err != nil || s == "" {
+		return false, err
+	}
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		return false, fmt.Errorf("decode setting %s: %w", key, err)
+	}
+	return true, nil
+}
+
+// Value returns key's value as a T, or def when unset.
+func Value[T any](ctx context.Context, q store.Querier, key string, def T) (T, error) {
+	v := def
+	if _, err := Get(ctx, q, key, &v); err != nil {
+		return def, err
+	}
+	return v, nil
+}
+
+// Set stores v under key; admins only. Run it in a transaction: the audit
+// row records the value before and after (redacted for a Redactor).
+func Set(ctx context.Context, q store.Querier, now time.Time, a access.Actor, key string, v any) error {
+	if !a.Has(access.Admin) {
+		return errs.Forbid()
+	}
+	if !ValidKey(key) {
+		return errs.Field("key", "err.settings.key")
+	}
+	data, err := json.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("encode setting %s: %w", key, err)
+	}
+	old, err := raw(ctx, q, key)
+	if err != nil {
+		return err
+	}
+	if _, err := q.Exec(ctx, `INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+		key, string(data), store.Ms(now)); err != nil {
+		return fmt.Errorf("write setting %s: %w", key, err)
+	}
+	var before any
+	if old != "" {
+		before = map[string]any{"key": key, "value": auditValue(old, v)}
+	}
+	return audit.Record(ctx, q, now, a, AuditEntity, 0, "set", before, map[string]any{"key": key, "value": auditValue(string(data), v)})
+}
+
+// auditValue is the stored JSON as the audit log shows it: redacted when
+// the setting's type (that of like) is a Redactor.
+func auditValue(s string, like any) any {
+	if s == "" {
+		return nil
+	}
+	if _, ok := like.(Redactor); ok {
+		p := reflect.New(reflect.TypeOf(like))
+		if err := json.Unmarshal([]byte(s), p.Interface()); err == nil {
+			if r, ok := p.Elem().Interface().(Redactor); ok {
+				return r.Redacted()
+			}
+		}
+		return "(redacted)"
+	}
+	return json.RawMessage(s)
+}
+
+// KeySite is the key of the site settings.
+const KeySite = "site"
+
+// Site is the site's identity and locale.
+type Site struct {
+	Name     string `json:"name"`              // empty shows the translated app name
+	LogoID   int64  `json:"logo_id,omitempty"` // attachment id of the logo, 0 for none
+	TimeZone string `json:"time_zone"`         // IANA zone, e.g. Asia/Shanghai
+	Currency string `json:"currency"`          // ISO 4217 code; amounts are in its minor unit
+}
+
+// Defaults of a site never configured.
+const (
+	DefaultTimeZone = "Asia/Shanghai"
+	DefaultCurrency = "CNY"
+	MaxSiteName     = 100
+)
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// DefaultSite returns the settings of a fresh site.
+func DefaultSite() Site { return Site{TimeZone: DefaultTimeZone, Currency: DefaultCurrency} }
+
+// Location loads the site's time zone.
+func (s Site) Location() (*time.Location, error) {
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("load site time zone %q: %w", s.TimeZone, err)
+	}
+	return loc, nil
+}
+
+// GetSite returns the site settings, defaults filled in.
+func GetSite(ctx context.Context, q store.Querier) (Site, error) {
+	s, err := Value(ctx, q, KeySite, DefaultSite())
+	if err != nil {
+		return Site{}, err
+	}
+	if s.TimeZone == "" {
+		s.TimeZone = DefaultTimeZone
+	}
+	if s.Currency == "" {
+		s.Currency = DefaultCurrency
+	}
+	return s, nil
+}
+
+// SaveSite validates and stores the site settings; admins only.
+func SaveSite(ctx context.Context, q store.Querier, now time.Time, a access.Actor, s Site) (Site, error) {
+	if !a.Has(access.Admin) {
+		return Site{}, errs.Forbid()
+	}
+	s.Name = strings.TrimSpace(s.Name)
+	s.TimeZone = strings.TrimSpace(s.TimeZone)
+	s.Currency = strings.ToUpper(strings.TrimSpace(s.Currency))
+	var l errs.List
+	if utf8.RuneCountInString(s.Name) > MaxSiteName {
+		l.Add("name", "err.too_long", "max", MaxSiteName)
+	}
+	if s.LogoID < 0 {
+		l.Add("logo_id", "err.invalid")
+	}
+	if s.TimeZone == "" {
+		l.Add("time_zone", "err.required")
+	} else if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "Local" {
+		l.Add("time_zone", "err.settings.time_zone")
+	}
+	if !currencyRE.MatchString(s.Currency) {
+		l.Add("currency", "err.settings.currency")
+	}
+	if err := l.Err(); err != nil {
+		return Site{}, err
+	}
+	if err := Set(ctx, q, now, a, KeySite, s); err != nil {
+		return Site{}, err
+	}
+	return s, nil
+}

@@ -1,0 +1,210 @@
+package web
+
+import (
+	"net/http"
+	"path"
+	"strings"
+
+	"jiedai/internal/attachment"
+	"jiedai/internal/errs"
+
+	"jiedai/internal/access"
+	"jiedai/internal/jobs"
+	"jiedai/internal/settings"
+	"jiedai/internal/store"
+	"jiedai/internal/workday"
+	"jiedai/internal/workday/overrides"
+)
+
+func (s *Server) routesAdminSettings(mux *http.ServeMux) {
+	mux.HandleFunc("GET /admin/settings", s.authed(s.siteSettings, access.Admin))
+	mux.HandleFunc("POST /admin/settings", s.authed(s.siteSettingsSave, access.Admin))
+	mux.HandleFunc("POST /admin/settings/logo", s.authed(s.siteLogoSave, access.Admin))
+	mux.HandleFunc("GET /site/logo", s.siteLogo)
+	mux.HandleFunc("GET /admin/calendar", s.authed(s.calendarAdmin, access.Admin))
+	mux.HandleFunc("POST /admin/calendar", s.authed(s.calendarAdd, access.Admin))
+	mux.HandleFunc("POST /admin/calendar/delete", s.authed(s.calendarDelete, access.Admin))
+	mux.HandleFunc("GET /admin/jobs", s.authed(s.failedJobs, access.Admin))
+	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.authed(s.retryJob, access.Admin))
+}
+
+func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	site, err := settings.GetSite(r.Context(), s.app.DB)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	p := s.newPage(r, "settings.title", "admin", nil)
+	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}}
+	s.render(w, r, http.StatusOK, "admin_settings", p)
+}
+
+func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	f := r.PostForm
+	err := s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		cur, err := settings.GetSite(r.Context(), tx)
+		if err != nil {
+			return err
+		}
+		cur.Name, cur.TimeZone, cur.Currency = f.Get("name"), f.Get("time_zone"), f.Get("currency")
+		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
+		return err
+	})
+	if err != nil {
+		s.fail(w, r, err, "admin_settings", s.newPage(r, "settings.title", "admin", nil))
+		return
+	}
+	s.app.ForgetSite()
+	redirect(w, r, "/admin/settings", "saved")
+}
+
+type calendarData struct {
+	Entries   []overrides.Entry
+	From, To  int
+	Upcoming  []workday.Day
+	Holidays  string
+	MakeupDay string
+}
+
+func (s *Server) calendarPage(r *http.Request) (*Page, error) {
+	entries, err := overrides.Entries(r.Context(), s.app.DB)
+	if err != nil {
+		return nil, err
+	}
+	d := &calendarData{Entries: entries, Holidays: workday.OverrideHoliday, MakeupDay: workday.OverrideWorkday}
+	d.From, d.To = s.app.Calendar.Years()
+	now := s.app.Clock.Now()
+	days, err := s.app.Calendar.Days(now, now.AddDate(0, 0, 120))
+	if err != nil {
+		return nil, err
+	}
+	for _, day := range days {
+		if day.Kind == workday.KindHoliday || day.Kind == workday.KindMakeup {
+			d.Upcoming = append(d.Upcoming, day)
+		}
+	}
+	return s.newPage(r, "calendar.title", "admin", d), nil
+}
+
+func (s *Server) calendarAdmin(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	p, err := s.calendarPage(r)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin_calendar", p)
+}
+
+// reloadCalendar puts the stored overrides into the live calendar.
+func (s *Server) reloadCalendar(r *http.Request) error {
+	list, err := overrides.List(r.Context(), s.app.DB)
+	if err != nil {
+		return err
+	}
+	return s.app.Calendar.SetOverrides(list)
+}
+
+func (s *Server) calendarAdd(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	f := r.PostForm
+	err := s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		_, err := overrides.Add(r.Context(), tx, s.app.Clock.Now(), a, workday.Override{Date: strings.TrimSpace(f.Get("date")), Kind: f.Get("kind"), Name: f.Get("name")})
+		return err
+	})
+	if err == nil {
+		err = s.reloadCalendar(r)
+	}
+	if err != nil {
+		p, perr := s.calendarPage(r)
+		if perr != nil {
+			s.fail(w, r, perr, "", nil)
+			return
+		}
+		s.fail(w, r, err, "admin_calendar", p)
+		return
+	}
+	redirect(w, r, "/admin/calendar", "saved")
+}
+
+func (s *Server) calendarDelete(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	err := s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		return overrides.Delete(r.Context(), tx, s.app.Clock.Now(), a, r.PostForm.Get("date"))
+	})
+	if err == nil {
+		err = s.reloadCalendar(r)
+	}
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/admin/calendar", "deleted")
+}
+
+func (s *Server) failedJobs(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	list, err := jobs.Failed(r.Context(), s.app.DB, a, 200)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "admin_jobs", s.newPage(r, "jobs.title", "admin", list))
+}
+
+func (s *Server) retryJob(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := parseID(r.PathValue("id"))
+	err := s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+		return jobs.Retry(r.Context(), tx, s.app.Clock.Now(), a, id)
+	})
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/admin/jobs", "job_retried")
+}
+
+// siteLogoSave stores an uploaded logo image and points the site at it.
+func (s *Server) siteLogoSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	data, name, err := readUpload(w, r, "file")
+	if err == nil && !strings.HasPrefix(http.DetectContentType(data), "image/") {
+		err = errs.Field("file", "err.file_type", "ext", path.Ext(name))
+	}
+	if err == nil {
+		var at attachment.Attachment
+		at, err = s.app.Files.Add(r.Context(), a, "site", 1, name, data)
+		if err == nil {
+			err = s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+				cur, err := settings.GetSite(r.Context(), tx)
+				if err != nil {
+					return err
+				}
+				cur.LogoID = at.ID
+				_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
+				return err
+			})
+		}
+	}
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.app.ForgetSite()
+	redirect(w, r, "/admin/settings", "saved")
+}
+
+// siteLogo serves the site's logo to everyone, the login page included.
+func (s *Server) siteLogo(w http.ResponseWriter, r *http.Request) {
+	site := s.app.Site(r.Context())
+	if site.LogoID == 0 {
+		http.NotFound(w, r)
+		return
+	}
+	at, data, err := s.app.Files.Open(r.Context(), access.SystemActor(), site.LogoID)
+	if err != nil || at.Entity != "site" {
+		http.NotFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", at.ContentType)
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, _ = w.Write(data)
+}

@@ -1,0 +1,195 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"jiedai/internal/access"
+	"jiedai/internal/auth"
+	"jiedai/internal/demo"
+	"jiedai/internal/i18n"
+	"jiedai/internal/notify"
+)
+
+func (s *Server) routesAuth(mux *http.ServeMux) {
+	mux.HandleFunc("GET /login", s.loginForm)
+	mux.HandleFunc("POST /login", s.loginSubmit)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("POST /lang", s.switchLang)
+	mux.HandleFunc("GET /account", s.authed(s.account))
+	mux.HandleFunc("POST /account/password", s.authed(s.changePassword))
+	mux.HandleFunc("POST /account/tokens", s.authed(s.createToken))
+	mux.HandleFunc("POST /account/tokens/{id}/revoke", s.authed(s.revokeToken))
+}
+
+// DemoAccount is shown on the login page in demo mode.
+type DemoAccount struct {
+	Username string
+	Role     string
+}
+
+type loginData struct {
+	Next     string
+	Accounts []DemoAccount
+	Password string
+}
+
+func (s *Server) loginPage(r *http.Request) *Page {
+	d := loginData{Next: safeNext(r.FormValue("next"))}
+	if s.app.Config.Demo {
+		d.Password = s.app.Config.DemoPassword
+		if names, err := demo.Accounts(r.Context(), s.app); err == nil {
+			for _, n := range names {
+				d.Accounts = append(d.Accounts, DemoAccount{Username: n, Role: n})
+			}
+		}
+	}
+	return s.newPage(r, "login.title", "", d)
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
+	if userFrom(r) != nil {
+		http.Redirect(w, r, "/", http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, http.StatusOK, "login", s.loginPage(r))
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "err.bad_request")
+		return
+	}
+	u, err := s.app.Auth.Authenticate(r.Context(), r.PostForm.Get("username"), r.PostForm.Get("password"), ClientIP(r))
+	if err != nil {
+		p := s.loginPage(r)
+		r.PostForm.Del("password")
+		s.fail(w, r, err, "login", p)
+		return
+	}
+	tok, err := s.app.Auth.StartSession(r.Context(), u.ID)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: tok, Path: "/", HttpOnly: true, Secure: s.app.Config.SecureCookies, SameSite: http.SameSiteLaxMode, MaxAge: int(auth.SessionTTL.Seconds())})
+	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
+}
+
+// safeNext keeps redirects on this site. Control characters are refused
+// outright: browsers drop tabs and newlines from a Location, so "/\t/evil"
+// would lead to //evil.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		return "/"
+	}
+	return next
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		var a access.Actor
+		if u := userFrom(r); u != nil {
+			a = u.Actor(ClientIP(r))
+		}
+		if err := s.app.Auth.EndSession(r.Context(), a, c.Value); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: s.app.Config.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// switchLang remembers the language in a cookie and, when signed in, on the user.
+func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
+	lang := r.FormValue("lang")
+	if !i18n.Supported(lang) {
+		s.renderError(w, r, http.StatusUnprocessableEntity, "err.invalid")
+		return
+	}
+	if u := userFrom(r); u != nil {
+		if err := s.app.Auth.SetLang(r.Context(), u.Actor(ClientIP(r)), lang); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: "lang", Value: lang, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true, Secure: s.app.Config.SecureCookies, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, safeNext(r.FormValue("next")), http.StatusSeeOther)
+}
+
+type accountData struct {
+	Tokens   []auth.Token
+	NewToken string
+	Prefs    notify.Prefs
+	HasEmail bool
+}
+
+func (s *Server) accountPage(r *http.Request, a access.Actor) (*Page, error) {
+	toks, err := s.app.Auth.Tokens(r.Context(), a)
+	if err != nil {
+		return nil, err
+	}
+	prefs, err := s.app.Notify.Prefs(r.Context(), a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	u, err := s.app.Auth.Get(r.Context(), a.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return s.newPage(r, "account.title", "account", &accountData{Tokens: toks, Prefs: prefs, HasEmail: u.Email != ""}), nil
+}
+
+func (s *Server) account(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	p, err := s.accountPage(r, a)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "account", p)
+}
+
+func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	err := s.app.Auth.ChangePassword(r.Context(), a, r.PostForm.Get("old_password"), r.PostForm.Get("new_password"))
+	if err != nil {
+		p, perr := s.accountPage(r, a)
+		if perr != nil {
+			s.fail(w, r, perr, "", nil)
+			return
+		}
+		r.PostForm.Del("old_password")
+		r.PostForm.Del("new_password")
+		s.fail(w, r, err, "account", p)
+		return
+	}
+	redirect(w, r, "/account", "password_changed")
+}
+
+func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	tok, _, err := s.app.Auth.IssueToken(r.Context(), a, strings.TrimSpace(r.PostForm.Get("name")))
+	p, perr := s.accountPage(r, a)
+	if perr != nil {
+		s.fail(w, r, perr, "", nil)
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err, "account", p)
+		return
+	}
+	p.Data.(*accountData).NewToken = tok
+	s.render(w, r, http.StatusOK, "account", p)
+}
+
+func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err := s.app.Auth.RevokeToken(r.Context(), a, id); err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/account", "token_revoked")
+}

@@ -1,0 +1,238 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"jiedai/internal/access"
+	"jiedai/internal/apptest"
+	"jiedai/internal/reception"
+	"jiedai/internal/storetest"
+	"jiedai/internal/web"
+)
+
+// untranslated finds catalogue keys that reached the page untranslated.
+var untranslated = regexp.MustCompile(`\b(reception|client|err|flash|role)\.[a-z_]+(\.[a-z_]+)*\b`)
+
+func checkPage(t *testing.T, c *http.Client, u string, want int) string {
+	t.Helper()
+	code, body := apptest.Get(t, c, u)
+	if code != want {
+		t.Fatalf("GET %s: status %d, want %d: %.400s", u, code, want, body)
+	}
+	if m := untranslated.FindString(stripAttrs(body)); m != "" {
+		t.Errorf("GET %s: untranslated key %q", u, m)
+	}
+	return body
+}
+
+// stripAttrs drops tag markup, so class names and URLs are not taken for keys.
+func stripAttrs(s string) string {
+	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(s, " ")
+}
+
+// Every page of every demo case renders for the office, in every language.
+func TestReceptionPagesRender(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	list, _, err := a.Reception.List(context.Background(), access.SystemActor(), reception.Filter{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range []string{"zh-Hans", "zh-Hant", "en"} {
+		c := apptest.Login(t, srv, "office")
+		postForm(t, c, srv.URL+"/lang", url.Values{"lang": {lang}, "next": {"/"}})
+		for _, p := range []string{"/receptions", "/receptions?status=", "/receptions/new", "/reception-items", "/receptions/report", "/receptions/report?by=tier",
+			"/receptions/report?by=department", "/receptions/settings", "/clients", "/clients/duplicates", "/"} {
+			checkPage(t, c, srv.URL+p, 200)
+		}
+		for _, r := range list {
+			for _, tab := range []string{"", "/plan", "/duties", "/materials", "/guests", "/wrapup", "/survey", "/board", "/desk"} {
+				checkPage(t, c, fmt.Sprintf("%s/receptions/%d%s", srv.URL, r.ID, tab), 200)
+			}
+			for _, doc := range web.Docs {
+				checkPage(t, c, fmt.Sprintf("%s/receptions/%d/print/%s", srv.URL, r.ID, doc), 200)
+			}
+			if r.Editable() {
+				checkPage(t, c, fmt.Sprintf("%s/receptions/%d/edit", srv.URL, r.ID), 200)
+			}
+			checkPage(t, c, fmt.Sprintf("%s/clients/%d", srv.URL, r.OrgID), 200)
+		}
+	}
+}
+
+// The four attachments export to Excel with the seed's columns.
+func TestReceptionExcelExports(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	c := apptest.Login(t, srv, "office")
+	list, _, _ := a.Reception.List(context.Background(), access.SystemActor(), reception.Filter{Status: reception.StatusClosed})
+	var r reception.Reception
+	for _, x := range list {
+		if x.Tier == reception.TierHigh {
+			r = x
+		}
+	}
+	if r.ID == 0 {
+		t.Fatal("no closed premium demo case")
+	}
+	open := func(doc string) *excelize.File {
+		t.Helper()
+		resp, err := c.Get(fmt.Sprintf("%s/receptions/%d/export/%s.xlsx", srv.URL, r.ID, doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Type"), "spreadsheetml") {
+			t.Fatalf("%s: status %d %s", doc, resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+		data, _ := io.ReadAll(resp.Body)
+		f, err := excelize.OpenReader(strings.NewReader(string(data)))
+		if err != nil {
+			t.Fatalf("%s: not a workbook: %v", doc, err)
+		}
+		return f
+	}
+	// rows returns the sheet's non-empty rows, cells joined by "|".
+	rows := func(f *excelize.File) []string {
+		t.Helper()
+		sheet := f.GetSheetName(0)
+		all, err := f.GetRows(sheet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, row := range all {
+			var cells []string
+			for _, c := range row {
+				if c != "" {
+					cells = append(cells, c)
+				}
+			}
+			if len(cells) > 0 {
+				out = append(out, strings.Join(cells, "|"))
+			}
+		}
+		return out
+	}
+	has := func(doc string, lines []string, want string) {
+		t.Helper()
+		for _, l := range lines {
+			if strings.Contains(l, want) {
+				return
+			}
+		}
+		t.Errorf("%s: no row containing %q in %q", doc, want, lines)
+	}
+
+	app := open("application")
+	if got := app.GetSheetName(0); got != "接待申请单" {
+		t.Errorf("application sheet = %q", got)
+	}
+	lines := rows(app)
+	if lines[0] != "接待申请单" {
+		t.Errorf("title row %q", lines[0])
+	}
+	has("application", lines, "申请人|林小明|申请部门|市场销售部|对接人|林小明")
+	has("application", lines, "来宾单位|"+r.OrgName)
+	has("application", lines, "来访日期|"+r.VisitDate+"|到达时间|09:30|预算|")
+	has("application", lines, "是否派车接送|● 是　○ 否|需要车型|七座商务车")
+	has("application", lines, "接待类型|● 高端（荐 150 元/人）")
+	has("application", lines, "部门负责人是否已批准本次接待|● 是　○ 否")
+	has("application", lines, "是否预定房间|● 是　○ 否|酒店|会所酒店")
+	has("application", lines, "房间号|806、808|预算|¥1360.00|对接人|前厅部 郑主管")
+	if v, _ := app.GetCellValue(app.GetSheetName(0), "A4"); v != "申请人" {
+		t.Errorf("A4 = %q, want 申请人", v)
+	}
+
+	duties := rows(open("duties"))
+	has("duties", duties, "分类|完成时间|工作项目|责任人|辅助人|职责|进度")
+	has("duties", duties, "前期|")
+	has("duties", duties, "(T-4)|确认场地、时间及接待流程|王静|李娜|流程组：负责确认场地、时间、流程等|已完成")
+
+	mats := rows(open("materials"))
+	has("materials", mats, "会议时间|"+r.VisitDate+" 09:30")
+	has("materials", mats, "会议地点|会所一号会议室")
+	has("materials", mats, "序号|分类|物品名称|数量|负责人|归还与否|检查|备注")
+	has("materials", mats, "1|茶水|茶具（套）|2|周敏|是|✓ 王静")
+
+	sv := rows(open("survey"))
+	has("survey", sv, "评议内容|参照分值|评分")
+	has("survey", sv, "客户对此次来访的满意度|10|9")
+	has("survey", sv, "工作分配明确、到位|10|9")
+	has("survey", sv, "合计|100|")
+
+	// In English the same grid has English headings.
+	en := apptest.Login(t, srv, "office")
+	postForm(t, en, srv.URL+"/lang", url.Values{"lang": {"en"}, "next": {"/"}})
+	c = en
+	has("duties (en)", rows(open("duties")), "Phase|Due|Work item|Owner|Assistant|Duty|Progress")
+	has("materials (en)", rows(open("materials")), "No.|Category|Item|Qty|Owner|Returned|Checked|Notes")
+}
+
+func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string) {
+	t.Helper()
+	resp, err := c.PostForm(u, v)
+	if err != nil {
+		t.Fatalf("POST %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	data, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(data)
+}
+
+// A case that needs a meeting room requests it through the booking module.
+func TestReceptionBooksMeetingRoom(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	ctx := context.Background()
+	list, _, _ := a.Reception.List(ctx, access.SystemActor(), reception.Filter{Status: reception.StatusPlanning, Limit: 1})
+	if len(list) == 0 {
+		t.Fatal("no planning case")
+	}
+	r := list[0]
+	vs, err := a.Venues.All(ctx, nil)
+	if err != nil || len(vs) == 0 {
+		t.Fatalf("venues: %v", err)
+	}
+	c := apptest.Login(t, srv, "office")
+	body := checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
+	if !strings.Contains(body, "book-room") {
+		t.Fatal("no room request form on the plan tab")
+	}
+	code, page := postForm(t, c, fmt.Sprintf("%s/receptions/%d/book-room", srv.URL, r.ID), url.Values{"venue_id": {"0"}, "room_start": {"10:00"}, "room_end": {"11:30"}})
+	if code != 422 || !strings.Contains(page, "field-err") {
+		t.Fatalf("request without a room: %d", code)
+	}
+	var venueID int64
+	for _, v := range vs {
+		if v.Capacity >= r.Headcount+2 && v.Kind != "" {
+			venueID = v.ID
+			break
+		}
+	}
+	code, page = postForm(t, c, fmt.Sprintf("%s/receptions/%d/book-room", srv.URL, r.ID), url.Values{"venue_id": {fmt.Sprint(venueID)}, "room_start": {"10:00"}, "room_end": {"11:30"}})
+	if code != 303 {
+		t.Fatalf("room request: %d %.600s", code, stripAttrs(page))
+	}
+	got, _ := a.Reception.Get(ctx, access.SystemActor(), r.ID)
+	if got.BookingID == 0 {
+		t.Fatal("booking not linked")
+	}
+	b, err := a.Bookings.Get(ctx, access.SystemActor(), got.BookingID)
+	if err != nil || b.VenueID != venueID || b.OrgID != r.OrgID {
+		t.Fatalf("booking: %+v %v", b, err)
+	}
+	body = checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
+	if !strings.Contains(body, fmt.Sprintf("/bookings/%d", b.ID)) {
+		t.Fatal("plan tab does not show the booking")
+	}
+}
