@@ -341,11 +341,18 @@ func (w *world) availability(clients int) Result {
 	return r
 }
 
-// grid fetches the day-grid page of the busy grid day, logged in.
-func (w *world) grid(name, title string, clients, capacity int) Result {
+// grid fetches the day-grid page of the busy grid day, logged in. With
+// uncached, every request carries a query parameter of its own, so none
+// is answered from the server's page cache: the cost of building it.
+func (w *world) grid(name, title string, clients, capacity int, uncached bool) Result {
 	path := "/bookings?" + url.Values{"date": {w.meta.GridDay}, "capacity": {strconv.Itoa(capacity)}}.Encode()
+	var n atomic.Int64
 	fn := func(ctx context.Context, c int) (int, bool, error) {
-		st, _, err := w.get(ctx, path, "", w.creds.StaffSessions[c%len(w.creds.StaffSessions)], false)
+		p := path
+		if uncached {
+			p += "&n=" + strconv.FormatInt(n.Add(1), 10)
+		}
+		st, _, err := w.get(ctx, p, "", w.creds.StaffSessions[c%len(w.creds.StaffSessions)], false)
 		return st, st == http.StatusOK, err
 	}
 	return w.d.run(context.Background(), name, title, clients, fn)

@@ -32,7 +32,11 @@ func Handler(a *app.App) (http.Handler, error) {
 		Name: "jiedai_http_request_duration_seconds", Help: "HTTP request latency by route group and status.",
 		Buckets: []float64{.001, .0025, .005, .01, .025, .05, .1, .25, .5, 1, 2.5},
 	}, []string{"group", "method", "code"})
-	reg.MustRegister(reqs)
+	reg.MustRegister(reqs,
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "jiedai_page_cache_hits_total", Help: "Pages answered from the page cache."},
+			func() float64 { h, _ := w.PageCacheStats(); return float64(h) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "jiedai_page_cache_misses_total", Help: "Cacheable pages built afresh."},
+			func() float64 { _, m := w.PageCacheStats(); return float64(m) }))
 
 	mux := http.NewServeMux()
 	mux.Handle(api.Prefix+"/", api.New(a))

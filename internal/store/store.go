@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
@@ -33,6 +34,10 @@ type DB struct {
 	dsn     string
 	batch   *batcher   // SQLite: group commit of write transactions
 	stmts   *stmtCache // SQLite: prepared statements, kept per connection
+
+	watchOnce sync.Once // SQLite: the connection DataVersion reads on
+	watch     *sql.DB
+	watchErr  error
 }
 
 // Querier is what both DB and Tx offer: queries with `?` placeholders.
@@ -124,6 +129,9 @@ func (db *DB) Close() error {
 	}
 	if db.stmts != nil {
 		db.stmts.close()
+	}
+	if db.watch != nil {
+		db.watch.Close()
 	}
 	return db.sql.Close()
 }

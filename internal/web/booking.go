@@ -158,14 +158,20 @@ func (s *Server) dayOf(r *http.Request, param string) time.Time {
 // hour, bookings coloured by status, a now-line, and every free half hour
 // a link to book it.
 func (s *Server) bookingGrid(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	p := s.newPage(r, "booking.grid.title", "bookings", nil)
+	s.cachedRender(w, r, p, "booking_grid", func() bool { return s.buildGrid(w, r, a, p) })
+}
+
+// buildGrid reads the day grid's venues, bookings and maintenance into
+// p.Data; false when it has answered with an error.
+func (s *Server) buildGrid(w http.ResponseWriter, r *http.Request, a access.Actor, p *Page) bool {
 	ctx := r.Context()
 	day := s.dayOf(r, "date")
 	minCap, _ := strconv.Atoi(r.URL.Query().Get("capacity"))
-	p := s.newPage(r, "booking.grid.title", "bookings", nil)
 	venues, err := s.app.Venues.List(ctx, a, venue.Filter{MinCapacity: minCap})
 	if err != nil {
 		s.fail(w, r, err, "", nil)
-		return
+		return false
 	}
 	first, last := 24*60, 0
 	for _, v := range venues {
@@ -206,12 +212,12 @@ func (s *Server) bookingGrid(w http.ResponseWriter, r *http.Request, a access.Ac
 	list, err := s.app.Bookings.List(ctx, a, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
-		return
+		return false
 	}
 	maint, err := s.app.Venues.Maintenance(ctx, nil, 0, dayStart, dayEnd)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
-		return
+		return false
 	}
 	for _, v := range venues {
 		row := s.gridRow(p, v, day, first, last, list, maint, now)
@@ -219,7 +225,7 @@ func (s *Server) bookingGrid(w http.ResponseWriter, r *http.Request, a access.Ac
 		d.Rows = append(d.Rows, row)
 	}
 	p.Data = d
-	s.render(w, r, http.StatusOK, "booking_grid", p)
+	return true
 }
 
 // gridRow lays out one venue on one day: its bookings (with their setup

@@ -72,31 +72,48 @@ func (s *Server) newPage(r *http.Request, titleKey, nav string, data any) *Page 
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
-	t, ok := s.pages[name]
+	buf, ok := s.renderBuf(w, r, name, p)
 	if !ok {
-		s.log.Error("missing template", "name", name)
-		http.Error(w, "template missing", http.StatusInternalServerError)
 		return
 	}
-	buf, _ := s.bufs.Get().(*bytes.Buffer)
+	defer s.putBuf(buf)
+	writeHTML(w, status, buf.Bytes())
+}
+
+// renderBuf executes a page template into a pooled buffer (give it back
+// with putBuf); on a template error it has answered 500 and ok is false.
+func (s *Server) renderBuf(w http.ResponseWriter, r *http.Request, name string, p *Page) (buf *bytes.Buffer, ok bool) {
+	t, found := s.pages[name]
+	if !found {
+		s.log.Error("missing template", "name", name)
+		http.Error(w, "template missing", http.StatusInternalServerError)
+		return nil, false
+	}
+	buf, _ = s.bufs.Get().(*bytes.Buffer)
 	if buf == nil {
 		buf = new(bytes.Buffer)
 	}
-	defer s.putBuf(buf)
 	buf.Reset()
 	if err := t.ExecuteTemplate(buf, name, p); err != nil {
+		s.putBuf(buf)
 		s.log.Error("render template", "name", name, "err", err)
 		if name != "error" {
 			s.renderError(w, r, http.StatusInternalServerError, "err.internal")
-			return
+			return nil, false
 		}
 		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
+		return nil, false
 	}
+	return buf, true
+}
+
+// writeHTML sends a rendered page; pages are never kept by browsers or
+// proxies (they hold personal data and change with every booking).
+func writeHTML(w http.ResponseWriter, status int, body []byte) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	_, _ = buf.WriteTo(w)
+	_, _ = w.Write(body)
 }
 
 // putBuf recycles a page buffer (a large page need not grow a new buffer

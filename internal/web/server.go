@@ -31,11 +31,12 @@ type Server struct {
 	pages map[string]*template.Template
 	log   *slog.Logger
 	bufs  sync.Pool // page buffers, see render
+	cache *pageCache
 }
 
 // New parses the templates and returns the web server.
 func New(a *app.App) (*Server, error) {
-	s := &Server{app: a, log: a.Log}
+	s := &Server{app: a, log: a.Log, cache: newPageCache(256)}
 	if err := s.parseTemplates(); err != nil {
 		return nil, err
 	}
