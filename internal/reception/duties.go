@@ -209,7 +209,7 @@ func (s *Service) insertDuty(ctx context.Context, tx store.Querier, now time.Tim
 
 // Duties returns the case's division of labour by phase, group and order.
 func (s *Service) Duties(ctx context.Context, a access.Actor, id int64) ([]Duty, error) {
-	if _, err := s.viewable(ctx, a, id); err != nil {
+	if _, err := s.internal(ctx, a, id); err != nil {
 		return nil, err
 	}
 	return loadDuties(ctx, s.DB, id)
@@ -260,6 +260,17 @@ func loadDuties(ctx context.Context, q store.Querier, id int64) ([]Duty, error) 
 // viewable loads a case the actor may see.
 func (s *Service) viewable(ctx context.Context, a access.Actor, id int64) (Reception, error) {
 	return s.Get(ctx, a, id)
+}
+
+// internal loads a case for its internal records (division of labour,
+// guest list): staff who may see it. Client users see only the
+// application and the plan, as on the case's pages.
+func (s *Service) internal(ctx context.Context, a access.Actor, id int64) (Reception, error) {
+	r, err := s.Get(ctx, a, id)
+	if err == nil && a.IsClient() {
+		return Reception{}, errs.Forbid()
+	}
+	return r, err
 }
 
 // manageable loads a case inside tx that the actor may prepare and that is

@@ -157,7 +157,7 @@ func scanGuest(sc interface{ Scan(...any) error }) (Guest, string, error) {
 // Guests lists the case's guests in order; q filters by part of the name,
 // company or mobile number (the desk's search).
 func (s *Service) Guests(ctx context.Context, a access.Actor, id int64, q string) ([]Guest, error) {
-	if _, err := s.viewable(ctx, a, id); err != nil {
+	if _, err := s.internal(ctx, a, id); err != nil {
 		return nil, err
 	}
 	return loadGuests(ctx, s.DB, id, q)
@@ -201,7 +201,7 @@ func (s *Service) Guest(ctx context.Context, a access.Actor, guestID int64) (Gue
 	if err != nil {
 		return Guest{}, err
 	}
-	if _, err := s.viewable(ctx, a, g.ReceptionID); err != nil {
+	if _, err := s.internal(ctx, a, g.ReceptionID); err != nil {
 		return Guest{}, err
 	}
 	return g, nil

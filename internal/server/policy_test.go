@@ -200,7 +200,7 @@ func refresh(e *authzEnv, s *subject) {
 // (clientA, of orgA) being allowed and the other organisation's client
 // user (clientB) not.
 func policy() []rule {
-	return []rule{
+	rules := []rule{
 		// --- operational ---
 		{route: "GET /healthz", allow: public()},
 		{route: "GET /readyz", allow: public()},
@@ -454,6 +454,7 @@ func policy() []rule {
 			return call{path: fillParams(p, map[string]string{"token": e.confirmToken(true)})}
 		}},
 	}
+	return append(rules, areaPolicy()...) // policy_areas_test.go
 }
 
 // canSee: who may read a booking's details (the letter): the departments
