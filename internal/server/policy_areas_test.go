@@ -207,8 +207,8 @@ func withToken(tok func(e *authzEnv, fresh bool) string, fresh bool, body string
 // Who may do what with a case (internal/reception: CanView, CanManage,
 // CanDesk, CanEditApplication).
 var (
-	rcView   = staff().plus(clientA)                                                                    // CanView
-	rcManage = roles(access.Office, access.Supervisor)                                                  // CanManage (and the applicant, liaison)
+	rcView   = staff().plus(clientA)                                                                         // CanView
+	rcManage = roles(access.Office, access.Supervisor)                                                       // CanManage (and the applicant, liaison)
 	rcDesk   = roles(access.Office, access.Supervisor, access.Receptionist, access.Service, access.Security) // CanDesk
 )
 
