@@ -559,3 +559,50 @@ func TestAvailability(t *testing.T) {
 		}
 	})
 }
+
+// TestOrgMustBeRegistered: staff pick a client organisation from the
+// register; an unknown or merged one is refused on its field, on create
+// and on edit, and nothing is written.
+func TestOrgMustBeRegistered(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		org, err := store.InsertID(ctx, db, `INSERT INTO client_orgs (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)`, "华东实业", "华东实业", 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := e.req("2026-03-04", "09:00", "10:00")
+		in.OrgID = org + 100
+		if _, err := e.svc.Create(ctx, e.office, in); errs.As(err).Field != "org_id" {
+			t.Fatalf("unknown organisation: %v", err)
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM bookings`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("%d bookings written (%v)", n, err)
+		}
+		in.OrgID = org
+		b, err := e.svc.Create(ctx, e.office, in)
+		if err != nil || b.OrgID != org {
+			t.Fatalf("registered organisation: %v %+v", err, b)
+		}
+		survivor, err := store.InsertID(ctx, db, `INSERT INTO client_orgs (name, name_key, created_at, updated_at) VALUES (?, ?, ?, ?)`, "华东实业集团", "华东实业集团", 1, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE client_orgs SET merged_into = ? WHERE id = ?`, survivor, org); err != nil {
+			t.Fatal(err)
+		}
+		in.Title = "改了标题"
+		if _, err := e.svc.Update(ctx, e.office, b.ID, in); err != nil {
+			t.Fatalf("edit keeping its (since merged) organisation: %v", err)
+		}
+		in.OrgID = org + 100
+		if _, err := e.svc.Update(ctx, e.office, b.ID, in); errs.As(err).Field != "org_id" {
+			t.Fatalf("edit to an unknown organisation: %v", err)
+		}
+		in.OrgID = survivor
+		if b, err = e.svc.Update(ctx, e.office, b.ID, in); err != nil || b.OrgID != survivor {
+			t.Fatalf("edit to the surviving organisation: %v %+v", err, b)
+		}
+	})
+}

@@ -362,6 +362,23 @@ func (s *Service) precheck(ctx context.Context, a access.Actor, in Request) erro
 	return nil
 }
 
+// checkOrg refuses a client organisation that is not in the client
+// register (or was merged into another); a client user's own organisation
+// is taken from their account and not checked again.
+func checkOrg(ctx context.Context, tx *store.Tx, a access.Actor, org int64) error {
+	if org == 0 || a.IsClient() {
+		return nil
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM client_orgs WHERE id = ? AND merged_into IS NULL`, org).Scan(&n); err != nil {
+		return fmt.Errorf("check client organisation: %w", err)
+	}
+	if n == 0 {
+		return errs.Field("org_id", "err.booking_org_unknown")
+	}
+	return nil
+}
+
 // insert writes one booking inside tx after checking the venue and the
 // slot; seriesID links an occurrence of a recurring booking.
 func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in Request, now time.Time, p Policy, seriesID int64) (int64, error) {
@@ -370,6 +387,9 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 		return 0, err
 	}
 	if err := s.checkVenue(a, v, in); err != nil {
+		return 0, err
+	}
+	if err := checkOrg(ctx, tx, a, in.OrgID); err != nil {
 		return 0, err
 	}
 	items, err := s.pricedItems(ctx, tx, in)
@@ -525,6 +545,11 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
 	}
 	if err := s.checkVenue(a, v, in); err != nil {
 		return err
+	}
+	if in.OrgID != b.OrgID {
+		if err := checkOrg(ctx, tx, a, in.OrgID); err != nil {
+			return err
+		}
 	}
 	items, err := s.pricedItems(ctx, tx, in)
 	if err != nil {

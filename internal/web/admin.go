@@ -9,6 +9,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
+	"jiedai/internal/client"
 )
 
 func (s *Server) routesAdmin(mux *http.ServeMux) {
@@ -63,6 +64,7 @@ type userFormData struct {
 	Roles []string
 	Depts []auth.Department
 	Names map[int64]string
+	Orgs  []client.Org // for a client user's organisation
 }
 
 func (s *Server) userFormPage(r *http.Request, id int64) (*Page, error) {
@@ -70,11 +72,15 @@ func (s *Server) userFormPage(r *http.Request, id int64) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	orgs, err := s.orgChoices(r)
+	if err != nil {
+		return nil, err
+	}
 	title := "users.new"
 	if id != 0 {
 		title = "users.edit"
 	}
-	return s.newPage(r, title, "admin", &userFormData{ID: id, Roles: access.AllRoles, Depts: depts, Names: names}), nil
+	return s.newPage(r, title, "admin", &userFormData{ID: id, Roles: access.AllRoles, Depts: depts, Names: names, Orgs: orgs}), nil
 }
 
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, a access.Actor) {

@@ -13,6 +13,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/booking"
+	"jiedai/internal/client"
 	"jiedai/internal/errs"
 	"jiedai/internal/task"
 	"jiedai/internal/venue"
@@ -395,7 +396,8 @@ type formData struct {
 	Alts       []booking.Alternative
 	Preview    []occurrencePreview
 	Repeat     bool
-	Series     bool // editing an occurrence of a recurring booking
+	Series     bool         // editing an occurrence of a recurring booking
+	Orgs       []client.Org // the client register, for staff
 }
 
 func (s *Server) bookingFormPage(r *http.Request, a access.Actor, title string, id int64) (*Page, *formData, error) {
@@ -410,6 +412,11 @@ func (s *Server) bookingFormPage(r *http.Request, a access.Actor, title string, 
 	}
 	d := &formData{ID: id, Venues: venues, Addons: addons, Layouts: venue.Layouts, Equipment: venue.Equipment, Channels: booking.Channels,
 		Priorities: booking.Priorities, Tiers: venue.Tiers, IsOffice: booking.IsOffice(a), IsClient: a.IsClient()}
+	if !d.IsClient {
+		if d.Orgs, err = s.orgChoices(r); err != nil {
+			return nil, nil, err
+		}
+	}
 	return s.newPage(r, title, "bookings", d), d, nil
 }
 

@@ -20,6 +20,7 @@ import (
 	"jiedai/internal/app"
 	"jiedai/internal/auth"
 	"jiedai/internal/booking"
+	"jiedai/internal/client"
 	"jiedai/internal/clock"
 	"jiedai/internal/server"
 	"jiedai/internal/storetest"
@@ -267,5 +268,36 @@ func TestBookingFormConflict(t *testing.T) {
 	form.Set("start", "25:99")
 	if st, _, body := post(t, sc, e.srv.URL+"/bookings/new", form); st != 422 || !strings.Contains(body, "field-err") {
 		t.Errorf("bad time: %d", st)
+	}
+}
+
+// TestBookingFormPicksRegisteredOrg: the booking form offers the client
+// register; a registered organisation is saved, an unknown one is refused
+// on its field with a translated message and nothing is booked.
+func TestBookingFormPicksRegisteredOrg(t *testing.T) {
+	e := newWebEnv(t)
+	ctx := context.Background()
+	org, err := e.app.Clients.Create(ctx, e.users["office"], client.OrgInput{Name: "东方明珠文化传播有限公司"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := e.client(t, "office")
+	_, page := get(t, c, e.srv.URL+"/bookings/new")
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d">东方明珠文化传播有限公司</option>`, org.ID)) {
+		t.Fatal("the booking form does not offer the registered organisation")
+	}
+	form := url.Values{"venue_id": {fmt.Sprint(e.room.ID)}, "date": {"2026-03-03"}, "start": {"14:00"}, "end": {"15:00"}, "title": {"客户洽谈"},
+		"headcount": {"4"}, "purpose": {"client"}, "org_id": {fmt.Sprint(org.ID + 1000)}}
+	code, _, body := post(t, c, e.srv.URL+"/bookings/new", form)
+	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "客户档案中没有这个客户单位") {
+		t.Fatalf("unknown organisation: %d", code)
+	}
+	form.Set("org_id", fmt.Sprint(org.ID))
+	if code, loc, _ := post(t, c, e.srv.URL+"/bookings/new", form); code != http.StatusSeeOther {
+		t.Fatalf("registered organisation: %d %s", code, loc)
+	}
+	list, err := e.app.Bookings.List(ctx, e.users["office"], booking.Filter{})
+	if err != nil || len(list) != 1 || list[0].OrgID != org.ID {
+		t.Fatalf("bookings: %v %+v", err, list)
 	}
 }

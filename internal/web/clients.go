@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -203,4 +204,18 @@ func (s *Server) clDuplicates(w http.ResponseWriter, r *http.Request, a access.A
 		return
 	}
 	s.render(w, r, http.StatusOK, "clients_duplicates", s.newPage(r, "client.duplicates", "clients", pairs))
+}
+
+// orgChoices lists the client register for a form's organisation picker
+// (the first 500 by name; a larger register is searched on /clients).
+func (s *Server) orgChoices(r *http.Request) ([]client.Org, error) {
+	u := userFrom(r)
+	if u == nil {
+		return nil, nil
+	}
+	orgs, _, err := s.app.Clients.List(r.Context(), u.Actor(ClientIP(r)), client.Filter{Limit: 500})
+	if err != nil {
+		return nil, fmt.Errorf("list client organisations: %w", err)
+	}
+	return orgs, nil
 }
