@@ -447,7 +447,24 @@ func clientPolicy() []rule {
 	}
 }
 
+// meetingPolicy is who may call the meeting area's routes that need no
+// meeting: client users never see meetings (internal/meeting/access.go).
+// The routes on one meeting still await their rows (pendingAreas).
+func meetingPolicy() []rule {
+	tpl := roles(access.Office, access.Supervisor)
+	return []rule{
+		{route: "GET /api/v1/meetings", allow: staff()},
+		{route: "GET /api/v1/action-items", allow: staff()},
+		{route: "GET /api/v1/meeting-templates", allow: staff()},
+		{route: "GET /meetings", allow: staff()},
+		{route: "GET /meetings/new", allow: staff()},
+		{route: "GET /meetings/templates", allow: tpl},
+		{route: "POST /meetings/templates", allow: tpl, make: plain("type=")},
+		{route: "GET /action-items", allow: staff()},
+	}
+}
+
 // areaPolicy is the rows of the reception, client and meeting areas.
 func areaPolicy() []rule {
-	return append(receptionPolicy(), clientPolicy()...)
+	return append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...)
 }
