@@ -153,5 +153,29 @@ func (a *App) StartBackground(ctx context.Context) (wait func()) {
 			}
 		}
 	}()
-	return func() { <-done; <-jobsDone }
+	calDone := make(chan struct{})
+	go func() {
+		defer close(calDone)
+		a.watchCalendar(ctx, 30*time.Second)
+	}()
+	return func() { <-done; <-jobsDone; <-calDone }
+}
+
+// watchCalendar reloads the working-day overrides every period, so that
+// one saved through another instance takes effect here too.
+func (a *App) watchCalendar(ctx context.Context, period time.Duration) {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	var last []workday.Override
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var err error
+		if last, err = overrides.Reload(ctx, a.DB, a.Calendar, last); err != nil && ctx.Err() == nil {
+			a.Log.Warn("reload working-day overrides", "err", err)
+		}
+	}
 }

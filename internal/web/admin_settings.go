@@ -98,11 +98,8 @@ func (s *Server) calendarAdmin(w http.ResponseWriter, r *http.Request, a access.
 
 // reloadCalendar puts the stored overrides into the live calendar.
 func (s *Server) reloadCalendar(r *http.Request) error {
-	list, err := overrides.List(r.Context(), s.app.DB)
-	if err != nil {
-		return err
-	}
-	return s.app.Calendar.SetOverrides(list)
+	_, err := overrides.Reload(r.Context(), s.app.DB, s.app.Calendar, nil)
+	return err
 }
 
 func (s *Server) calendarAdd(w http.ResponseWriter, r *http.Request, a access.Actor) {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -79,6 +80,24 @@ func Calendar(ctx context.Context, q store.Querier, loc *time.Location) (*workda
 		return nil, err
 	}
 	return workday.New(loc, ovs)
+}
+
+// Reload puts the stored overrides into the live calendar when they differ
+// from last (what the previous call loaded; nil the first time) and
+// returns what it loaded. Every instance calls it periodically, so an
+// override saved on one instance reaches the others.
+func Reload(ctx context.Context, q store.Querier, cal *workday.Calendar, last []workday.Override) ([]workday.Override, error) {
+	list, err := List(ctx, q)
+	if err != nil {
+		return last, err
+	}
+	if last != nil && slices.Equal(list, last) {
+		return last, nil
+	}
+	if err := cal.SetOverrides(list); err != nil {
+		return last, fmt.Errorf("apply working-day overrides: %w", err)
+	}
+	return list, nil
 }
 
 // Add stores an override; admins only, one per date, audited.

@@ -114,3 +114,44 @@ func TestOverrides(t *testing.T) {
 		}
 	})
 }
+
+// TestReloadReachesOtherInstances: an override saved through one instance
+// reaches another instance's live calendar on its next reload, and a
+// reload with nothing changed keeps what it had.
+func TestReloadReachesOtherInstances(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		loc, _ := time.LoadLocation("Asia/Shanghai")
+		other, err := overrides.Calendar(ctx, db, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, err := overrides.Reload(ctx, db, other, nil)
+		if err != nil || len(last) != 0 {
+			t.Fatalf("first reload: %v %v", last, err)
+		}
+		friday := time.Date(2026, 3, 6, 10, 0, 0, 0, loc)
+		if !other.IsWorkday(friday) {
+			t.Fatal("2026-03-06 should be a working day")
+		}
+		if err := db.InTx(ctx, func(tx *store.Tx) error {
+			_, err := overrides.Add(ctx, tx, t0, admin, workday.Override{Date: "2026-03-06", Kind: workday.OverrideHoliday, Name: "司庆"})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if !other.IsWorkday(friday) {
+			t.Fatal("the other instance changed before it reloaded")
+		}
+		if last, err = overrides.Reload(ctx, db, other, last); err != nil || len(last) != 1 {
+			t.Fatalf("reload: %v %v", last, err)
+		}
+		if other.IsWorkday(friday) {
+			t.Fatal("the other instance still counts the new holiday as a working day")
+		}
+		again, err := overrides.Reload(ctx, db, other, last)
+		if err != nil || &again[0] != &last[0] {
+			t.Fatalf("an unchanged reload did not keep its list: %v", err)
+		}
+	})
+}
