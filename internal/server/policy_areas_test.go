@@ -9,7 +9,9 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/approval"
+	"jiedai/internal/apptest"
 	"jiedai/internal/client"
+	"jiedai/internal/meeting"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
 )
@@ -447,9 +449,32 @@ func clientPolicy() []rule {
 	}
 }
 
+// newMeeting makes an internal-level draft meeting convened, hosted and
+// recorded by zhouwen, tomorrow.
+func (e *authzEnv) newMeeting() int64 {
+	start := apptest.Start.Add(24 * time.Hour)
+	d, err := e.app.Meetings.Create(context.Background(), e.applicant(), meeting.Input{Type: meeting.TypeInternal, Title: "授权测试例会",
+		HostID: e.user, RecorderID: e.user, LeaderID: e.by[access.Executive].user.ID, StartAt: start, EndAt: start.Add(time.Hour), Level: access.Internal})
+	if err != nil {
+		e.t.Fatalf("fixture meeting: %v", err)
+	}
+	return d.ID
+}
+
+// onMeeting: {id} is a draft meeting, a new one for every call when fresh.
+func onMeeting(fresh bool, body string) func(*authzEnv, *subject, string) call {
+	return func(e *authzEnv, _ *subject, p string) call {
+		id := e.once("meeting", e.newMeeting)
+		if fresh {
+			id = e.newMeeting()
+		}
+		return call{path: fillParams(p, map[string]string{"id": idStr(id)}), body: body}
+	}
+}
+
 // meetingPolicy is who may call the meeting area's routes that need no
 // meeting: client users never see meetings (internal/meeting/access.go).
-// The routes on one meeting still await their rows (pendingAreas).
+// The other routes on one meeting still await their rows (pendingAreas).
 func meetingPolicy() []rule {
 	tpl := roles(access.Office, access.Supervisor)
 	return []rule{
@@ -461,6 +486,14 @@ func meetingPolicy() []rule {
 		{route: "GET /meetings/templates", allow: tpl},
 		{route: "POST /meetings/templates", allow: tpl, make: plain("type=")},
 		{route: "GET /action-items", allow: staff()},
+		// A draft of internal level: staff read it; the convener (or admin) submits or deletes it.
+		{route: "GET /api/v1/meetings/{id}", allow: staff(), make: onMeeting(false, "")},
+		{route: "GET /api/v1/meetings/{id}/invite.ics", allow: staff(), make: onMeeting(false, "")},
+		{route: "GET /meetings/{id}", allow: staff(), make: onMeeting(false, "")},
+		{route: "GET /meetings/{id}/invite.ics", allow: staff(), make: onMeeting(false, "")},
+		{route: "GET /meetings/{id}/edit", allow: roles(access.Admin), make: onMeeting(false, "")},
+		{route: "DELETE /api/v1/meetings/{id}", allow: roles(access.Admin), make: onMeeting(true, "")},
+		{route: "POST /api/v1/meetings/{id}/submit", allow: roles(access.Admin), make: onMeeting(true, `{}`)},
 	}
 }
 
