@@ -158,7 +158,9 @@ type Service struct {
 
 // New returns the booking service.
 func New(db *store.DB, c clock.Clock, loc *time.Location, cal *workday.Calendar, venues *venue.Service) *Service {
-	return &Service{DB: db, Clock: c, Loc: loc, Cal: cal, Venues: venues}
+	s := &Service{DB: db, Clock: c, Loc: loc, Cal: cal, Venues: venues}
+	venues.OnBuffersChanged(s.reblock)
+	return s
 }
 
 // IsOffice reports whether the actor runs bookings (approves, bumps, edits any).

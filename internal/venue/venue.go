@@ -340,11 +340,23 @@ func (in *Input) normalize() error {
 
 // Service is the venue service.
 type Service struct {
-	DB    *store.DB
-	Clock clock.Clock
-	Loc   *time.Location
-	cache listCache
+	DB      *store.DB
+	Clock   clock.Clock
+	Loc     *time.Location
+	cache   listCache
+	buffers []BufferHook
 }
+
+// BufferHook is called inside the transaction that changes a venue's setup
+// or teardown buffer, so that what holds slots of the venue (bookings) can
+// take the new buffers; an error refuses the change.
+type BufferHook func(ctx context.Context, tx *store.Tx, venueID int64, old, new Buffers, now time.Time) error
+
+// Buffers are a venue's setup and teardown minutes around each booking.
+type Buffers struct{ Before, After int }
+
+// OnBuffersChanged registers a hook for buffer changes (at start-up).
+func (s *Service) OnBuffersChanged(h BufferHook) { s.buffers = append(s.buffers, h) }
 
 // New returns the venue service.
 func New(db *store.DB, c clock.Clock, loc *time.Location) *Service {
@@ -572,6 +584,13 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input
 				return errs.Field("code", "err.code_taken")
 			}
 			return fmt.Errorf("update venue: %w", err)
+		}
+		if in.BufferBefore != before.BufferBefore || in.BufferAfter != before.BufferAfter {
+			for _, h := range s.buffers {
+				if err := h(ctx, tx, id, Buffers{before.BufferBefore, before.BufferAfter}, Buffers{in.BufferBefore, in.BufferAfter}, now); err != nil {
+					return err
+				}
+			}
 		}
 		tx.AfterCommit(s.cache.forget)
 		return audit.Record(ctx, tx, now, a, AuditEntity, id, "update", FromVenue(before), in)
