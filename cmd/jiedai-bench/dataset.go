@@ -191,8 +191,7 @@ func (g *generator) progress(stage string, done, total int64) {
 func generate(ctx context.Context, db *store.DB, sz sizes, seed uint64, now time.Time, loc *time.Location, out io.Writer) (*Meta, error) {
 	g := &generator{db: db, sz: sz, rng: rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)), seed: seed, loc: loc, now: now, out: out,
 		rows: map[string]int64{}, started: time.Now(), hot20: map[int64]bool{}}
-	g.meta = &Meta{Sizes: sz, Seed: seed, GeneratedAt: now.UTC(), Rows: g.rows,
-		NotGenerated: []string{"receptions and meetings: their tables are not on this branch yet"}}
+	g.meta = &Meta{Sizes: sz, Seed: seed, GeneratedAt: now.UTC(), Rows: g.rows, NotGenerated: casesNotGenerated}
 	h, err := auth.HashPassword("bench-password-1")
 	if err != nil {
 		return nil, err
@@ -209,6 +208,7 @@ func generate(ctx context.Context, db *store.DB, sz sizes, seed uint64, now time
 		{"indexes", func(ctx context.Context) (err error) { rebuild, err = g.deferIndexes(ctx); return err }},
 		{"bookings", g.genBookings},
 		{"inbox", g.genInbox},
+		{"cases", g.genCases},
 		{"indexes", func(ctx context.Context) error { return rebuild(ctx) }},
 	}
 	for _, st := range steps {
@@ -217,7 +217,7 @@ func generate(ctx context.Context, db *store.DB, sz sizes, seed uint64, now time
 		}
 	}
 	if db.Dialect() == store.Postgres {
-		for _, t := range []string{"departments", "users", "venues", "bookings"} {
+		for _, t := range append([]string{"departments", "users", "venues", "bookings"}, caseIDTables...) {
 			if _, err := db.Exec(ctx, `SELECT setval(pg_get_serial_sequence('`+t+`', 'id'), (SELECT MAX(id) FROM `+t+`))`); err != nil {
 				return nil, fmt.Errorf("advance %s id sequence: %w", t, err)
 			}

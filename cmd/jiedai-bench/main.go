@@ -263,6 +263,9 @@ func existingMeta(ctx context.Context, dsn string, o *options) (*Meta, error) {
 	if err := json.Unmarshal([]byte(v), &m); err != nil || m.Sizes != o.sz {
 		return nil, nil
 	}
+	if _, _, meets := caseCounts(o.sz); meets > 0 && m.Rows["meetings"] == 0 {
+		return nil, nil // generated before the reception cases and meetings were
+	}
 	return &m, nil
 }
 

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -154,6 +157,9 @@ func (r *Report) markdown() string {
 	fmt.Fprintf(&b, "Machine: %d cores (%s), %s, %s. Dataset: %s venues, %s bookings over %d years (%s to %s), %s users; %s rows in all, generated in %s (%s rows/s). Database size %.0f MB.\n\n",
 		r.Machine.Cores, r.Machine.CPU, r.Machine.GoVersion, r.Machine.OS, commas(int64(m.Sizes.Venues)), commas(m.Rows["bookings"]), m.Sizes.Years, m.FirstDay, m.LastDay,
 		commas(int64(m.Sizes.Users)), commas(sumRows(m.Rows)), (time.Duration(m.GenSeconds) * time.Second).Round(time.Second), commas(int64(m.GenRowsPerSec)), r.DBSizeMB)
+	if len(m.Rows) > 0 {
+		b.WriteString("Rows by table: " + rowCounts(m.Rows) + ".\n\n")
+	}
 	b.WriteString("| Scenario | Clients | Throughput | p50 | p95 | p99 | CPU per request | Target | Result |\n|---|---:|---:|---:|---:|---:|---:|---|---|\n")
 	for _, x := range r.Results {
 		thr := commas(int64(x.PerSecond+0.5)) + "/s"
@@ -223,4 +229,20 @@ func updateReadme(path, kind, md string) error {
 	}
 	s = s[:i+len(begin)] + "\n" + md + s[j:]
 	return os.WriteFile(path, []byte(s), 0o644)
+}
+
+// rowCounts lists the generated rows by table, largest first.
+func rowCounts(rows map[string]int64) string {
+	names := slices.Collect(maps.Keys(rows))
+	slices.SortFunc(names, func(a, b string) int {
+		if c := cmp.Compare(rows[b], rows[a]); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = n + " " + commas(rows[n])
+	}
+	return strings.Join(parts, ", ")
 }
