@@ -990,9 +990,10 @@ func (s *Server) roomData(r *http.Request, a access.Actor, d *caseData) error {
 		b, err := s.app.Bookings.Get(ctx, a, d.R.BookingID)
 		if err == nil {
 			d.Booking = &b
-			return nil
-		}
-		if k := errs.As(err).Kind; k != errs.NotFound && k != errs.Forbidden {
+			if !bookingEnded(b) {
+				return nil
+			}
+		} else if k := errs.As(err).Kind; k != errs.NotFound && k != errs.Forbidden {
 			return err
 		}
 	}
@@ -1012,6 +1013,16 @@ func (s *Server) roomData(r *http.Request, a access.Actor, d *caseData) error {
 	return nil
 }
 
+// bookingEnded reports whether a case's room booking fell through, so the
+// room may be requested again.
+func bookingEnded(b booking.Booking) bool {
+	switch b.Status {
+	case booking.StatusRejected, booking.StatusCancelled, booking.StatusForfeited, booking.StatusBumped:
+		return true
+	}
+	return false
+}
+
 // rcBookRoom requests the meeting room through the booking module and
 // links the booking to the case.
 func (s *Server) rcBookRoom(r *http.Request, a access.Actor, id int64) error {
@@ -1024,7 +1035,10 @@ func (s *Server) rcBookRoom(r *http.Request, a access.Actor, id int64) error {
 		return errs.Forbid()
 	}
 	if rc.BookingID != 0 {
-		return errs.New(errs.Conflict, "err.reception.room_booked")
+		// A rejected, cancelled, forfeited or bumped request may be made again.
+		if b, err := s.app.Bookings.Get(ctx, a, rc.BookingID); err != nil || !bookingEnded(b) {
+			return errs.New(errs.Conflict, "err.reception.room_booked")
+		}
 	}
 	f := r.PostForm
 	day := rc.Visit(s.app.Loc)

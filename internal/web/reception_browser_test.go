@@ -122,6 +122,38 @@ func TestBrowserReceptionScreens(t *testing.T) {
 	b.Navigate(fmt.Sprintf("%s/receptions/%d/duties", srv.URL, ready.ID))
 	b.WaitVisible("table.duties")
 	b.Screenshot("reception/division-of-labour.png")
+
+	// Moving a duty's time with the row's Save button keeps its owner and
+	// assistant (the selects belong to the row's form).
+	ds, err := a.Reception.Duties(context.Background(), access.SystemActor(), ready.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved reception.Duty
+	for _, d := range ds {
+		if d.Task.Active() && d.Task.OwnerID != 0 && d.Task.AssistantID != 0 {
+			moved = d
+			break
+		}
+	}
+	if moved.ID == 0 {
+		t.Fatal("no active duty with an owner and an assistant")
+	}
+	row := fmt.Sprintf("[form=dt-%d]", moved.ID)
+	if _, err := chromedp.Run(b.Ctx(), chromedp.SetValue("input[name=at]"+row, "16:30")); err != nil {
+		t.Fatal(err)
+	}
+	b.Click("button" + row)
+	b.WaitVisible(".flash.ok")
+	ds, _ = a.Reception.Duties(context.Background(), access.SystemActor(), ready.ID)
+	for _, d := range ds {
+		if d.ID == moved.ID && (d.At != "16:30" || d.Task.OwnerID != moved.Task.OwnerID || d.Task.AssistantID != moved.Task.AssistantID) {
+			t.Fatalf("duty after saving a new time: at %s owner %d assistant %d, want 16:30 %d %d", d.At, d.Task.OwnerID, d.Task.AssistantID, moved.Task.OwnerID, moved.Task.AssistantID)
+		}
+	}
+	b.Navigate(fmt.Sprintf("%s/receptions/%d/print/duties", srv.URL, ready.ID))
+	b.WaitVisible(".print-doc")
+	b.Screenshot("reception/print-duties.png")
 	b.Navigate(fmt.Sprintf("%s/receptions/%d", srv.URL, ready.ID))
 	b.WaitVisible(".doc-card")
 	b.Screenshot("reception/case-application.png")
@@ -143,6 +175,11 @@ func TestBrowserReceptionScreens(t *testing.T) {
 	b.Navigate(fmt.Sprintf("%s/receptions/%d/print/application", srv.URL, ready.ID))
 	b.WaitVisible(".print-doc")
 	b.Screenshot("reception/print-application.png")
+	for _, doc := range []string{"materials", "survey"} {
+		b.Navigate(fmt.Sprintf("%s/receptions/%d/print/%s", srv.URL, closed.ID, doc))
+		b.WaitVisible(".print-doc")
+		b.Screenshot("reception/print-" + doc + ".png")
+	}
 	b.Navigate(srv.URL + "/receptions/report")
 	b.WaitVisible("h1")
 	b.Screenshot("reception/survey-report.png")

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -167,6 +168,49 @@ func (s *Server) document(r *http.Request, a access.Actor, id int64, name string
 	}
 	return doc, nil
 }
+
+// ColWidths gives the printed column widths as percentages, in proportion
+// to the Excel widths, so both layouts share one set of numbers. (They go
+// in <col width>, as the content security policy forbids inline styles.)
+func (t DocTable) ColWidths() []string {
+	if len(t.Widths) != t.Cols {
+		return nil
+	}
+	sum := 0.0
+	for _, w := range t.Widths {
+		sum += w
+	}
+	out := make([]string, len(t.Widths))
+	for i, w := range t.Widths {
+		out[i] = strconv.FormatFloat(100*w/sum, 'f', 1, 64) + "%"
+	}
+	return out
+}
+
+// MetaSpan is how many columns the label of a key/value line above the
+// table spans: enough for a four-character label. It is 0 when the first
+// column alone is a third of the table (the survey's criterion column):
+// then label and value share one cell across the table.
+func (t DocTable) MetaSpan() int {
+	total := 0.0
+	for _, w := range t.Widths {
+		total += w
+	}
+	if len(t.Widths) > 0 && 3*t.Widths[0] >= total {
+		return 0
+	}
+	sum := 0.0
+	for i, w := range t.Widths {
+		sum += w
+		if sum >= 12 || i+2 >= t.Cols {
+			return i + 1
+		}
+	}
+	return 1
+}
+
+// MetaValueSpan is how many columns the value of a key/value line spans.
+func (t DocTable) MetaValueSpan() int { return t.Cols - t.MetaSpan() }
 
 func label(l *i18n.Localizer, key string, span int) DocCell {
 	return DocCell{Text: l.T(key), Label: true, Span: span}
@@ -363,7 +407,7 @@ func (s *Server) docMaterials(doc *Document, l *i18n.Localizer, rc reception.Rec
 		}
 		note := m.Note
 		if m.Purchase && m.UnitCostFen > 0 {
-			note = l.T("reception.m.cost", "amount", money(m.CostFen())) + " " + note
+			note = strings.TrimSpace(l.T("reception.m.cost", "amount", money(m.CostFen())) + " " + note)
 		}
 		t.Rows = append(t.Rows, []DocCell{val(strconv.Itoa(i+1), 1), val(m.Category, 1), val(m.Name, 1), val(strconv.Itoa(m.Qty), 1), val(users[m.OwnerID], 1), val(ret, 1), val(chk, 1), val(note, 1)})
 	}
@@ -460,12 +504,23 @@ func (d *Document) XLSX() ([]byte, error) {
 			_ = f.SetCellStyle(sheet, cell(1, row), cell(1, row), subStyle)
 			row++
 		}
+		span := t.MetaSpan()
 		for _, m := range t.Meta {
+			if span == 0 {
+				_ = f.SetCellValue(sheet, cell(1, row), m[0]+"："+m[1])
+				_ = f.MergeCell(sheet, cell(1, row), cell(t.Cols, row))
+				_ = f.SetCellStyle(sheet, cell(1, row), cell(t.Cols, row), cellStyle)
+				row++
+				continue
+			}
 			_ = f.SetCellValue(sheet, cell(1, row), m[0])
-			_ = f.SetCellStyle(sheet, cell(1, row), cell(1, row), labelStyle)
-			_ = f.SetCellValue(sheet, cell(2, row), m[1])
-			_ = f.MergeCell(sheet, cell(2, row), cell(t.Cols, row))
-			_ = f.SetCellStyle(sheet, cell(2, row), cell(t.Cols, row), cellStyle)
+			if span > 1 {
+				_ = f.MergeCell(sheet, cell(1, row), cell(span, row))
+			}
+			_ = f.SetCellStyle(sheet, cell(1, row), cell(span, row), labelStyle)
+			_ = f.SetCellValue(sheet, cell(span+1, row), m[1])
+			_ = f.MergeCell(sheet, cell(span+1, row), cell(t.Cols, row))
+			_ = f.SetCellStyle(sheet, cell(span+1, row), cell(t.Cols, row), cellStyle)
 			row++
 		}
 		if len(t.Header) > 0 {

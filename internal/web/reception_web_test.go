@@ -69,21 +69,25 @@ func TestReceptionPagesRender(t *testing.T) {
 	}
 }
 
+// closedPremiumCase is the demo's closed 高端 case: every attachment filled in.
+func closedPremiumCase(t *testing.T, svc *reception.Service) reception.Reception {
+	t.Helper()
+	list, _, _ := svc.List(context.Background(), access.SystemActor(), reception.Filter{Status: reception.StatusClosed})
+	for _, x := range list {
+		if x.Tier == reception.TierHigh {
+			return x
+		}
+	}
+	t.Fatal("no closed premium demo case")
+	return reception.Reception{}
+}
+
 // The four attachments export to Excel with the seed's columns.
 func TestReceptionExcelExports(t *testing.T) {
 	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
 	srv := apptest.Serve(t, a)
 	c := apptest.Login(t, srv, "office")
-	list, _, _ := a.Reception.List(context.Background(), access.SystemActor(), reception.Filter{Status: reception.StatusClosed})
-	var r reception.Reception
-	for _, x := range list {
-		if x.Tier == reception.TierHigh {
-			r = x
-		}
-	}
-	if r.ID == 0 {
-		t.Fatal("no closed premium demo case")
-	}
+	r := closedPremiumCase(t, a.Reception)
 	open := func(doc string) *excelize.File {
 		t.Helper()
 		resp, err := c.Get(fmt.Sprintf("%s/receptions/%d/export/%s.xlsx", srv.URL, r.ID, doc))
@@ -234,5 +238,26 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 	body = checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
 	if !strings.Contains(body, fmt.Sprintf("/bookings/%d", b.ID)) {
 		t.Fatal("plan tab does not show the booking")
+	}
+	if strings.Contains(body, "/book-room") {
+		t.Fatal("a second room request is offered while the first is pending")
+	}
+
+	// The booking office turns the request down: the case shows it and may
+	// ask again, and the new booking replaces the old one.
+	if _, err := a.Bookings.Reject(ctx, access.SystemActor(), b.ID, "该时段已有内部会议"); err != nil {
+		t.Fatal(err)
+	}
+	body = checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
+	if !strings.Contains(body, fmt.Sprintf("/bookings/%d", b.ID)) || !strings.Contains(body, "/book-room") {
+		t.Fatal("after a rejection the plan tab should show the old booking and offer a new request")
+	}
+	code, page = postForm(t, c, fmt.Sprintf("%s/receptions/%d/book-room", srv.URL, r.ID), url.Values{"venue_id": {fmt.Sprint(venueID)}, "room_start": {"14:00"}, "room_end": {"15:30"}})
+	if code != 303 {
+		t.Fatalf("second room request: %d %.600s", code, stripAttrs(page))
+	}
+	again, _ := a.Reception.Get(ctx, access.SystemActor(), r.ID)
+	if again.BookingID == 0 || again.BookingID == b.ID {
+		t.Fatalf("booking after the second request: %d (first %d)", again.BookingID, b.ID)
 	}
 }
