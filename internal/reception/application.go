@@ -431,6 +431,9 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Appli
 		if in.DepartmentID == 0 {
 			in.DepartmentID = r.DepartmentID
 		}
+		if in.OrgID == 0 && in.OrgName == r.OrgName {
+			in.OrgID = r.OrgID // the form names the organisation; the same name keeps its link
+		}
 		if err := checkRefs(ctx, tx, &in, &l); err != nil {
 			return err
 		}

@@ -152,11 +152,16 @@ func (r Reception) InPreparation() bool {
 	return slices.Contains([]string{StatusPlanning, StatusPlanReview, StatusReady, StatusOngoing, StatusWrapUp}, r.Status)
 }
 
+// hiddenFromClients are the states in which a client user does not see
+// their organisation's case: internal drafts and cases that will not happen.
+var hiddenFromClients = []string{StatusDraft, StatusCancelled, StatusRejected}
+
 // CanView reports whether the actor may see the case: staff see every case;
-// a client user sees the cases of their own organisation.
+// a client user sees the cases of their own organisation once applied for
+// and while not rejected or cancelled (as the case list shows them).
 func CanView(a access.Actor, r Reception) bool {
 	if a.IsClient() {
-		return a.OrgID != 0 && a.OrgID == r.OrgID
+		return a.OrgID != 0 && a.OrgID == r.OrgID && !slices.Contains(hiddenFromClients, r.Status)
 	}
 	return a.IsStaff()
 }
@@ -283,7 +288,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Recepti
 	add := func(c string, v ...any) { where = append(where, c); args = append(args, v...) }
 	if a.IsClient() {
 		add("org_id = ?", a.OrgID)
-		add("status NOT IN (?, ?, ?)", StatusDraft, StatusCancelled, StatusRejected)
+		add("status NOT IN (?, ?, ?)", hiddenFromClients[0], hiddenFromClients[1], hiddenFromClients[2])
 	}
 	switch {
 	case f.Status == "active":

@@ -106,6 +106,18 @@ func TestApplicationStates(t *testing.T) {
 		if _, err := svc.Get(ctx, ca, other.ID); kind(err) != errs.NotFound {
 			t.Fatalf("client reading another org's case: %v", err)
 		}
+		// A draft of their own organisation is internal until applied for;
+		// editing it from the form (which names the organisation) keeps the link.
+		draft, err := svc.Create(ctx, u["boss"], reception.Application{OrgID: r.OrgID, OrgName: r.OrgName, VisitDate: "2026-03-12"})
+		f.must(err)
+		if _, err := svc.Get(ctx, ca, draft.ID); kind(err) != errs.NotFound {
+			t.Fatalf("client reading their organisation's draft: %v", err)
+		}
+		draft, err = svc.Update(ctx, u["boss"], draft.ID, reception.Application{OrgName: r.OrgName, VisitDate: "2026-03-13"})
+		f.must(err)
+		if draft.OrgID != r.OrgID {
+			t.Fatalf("editing by name unlinked the draft: org %d, want %d", draft.OrgID, r.OrgID)
+		}
 
 		// Approved, then cancelled by the office: open duties are cancelled.
 		r, err = svc.Decide(ctx, u["boss"], r.ID, approval.Approve, "")
