@@ -52,6 +52,7 @@ type Document struct {
 	Sign    []string // signature lines under the form
 	Subject string   // the case: code and guest organisation
 	CaseID  int64
+	Colon   string // between a label and its value, in the reader's language
 }
 
 func (s *Server) routesReceptionDocs(mux *http.ServeMux) {
@@ -117,7 +118,7 @@ func (s *Server) document(r *http.Request, a access.Actor, id int64, name string
 		return nil, err
 	}
 	l := s.app.I18n.For(langFrom(r))
-	doc := &Document{Name: name, Subject: rc.Code + " " + rc.OrgName, CaseID: rc.ID}
+	doc := &Document{Name: name, Subject: rc.Code + " " + rc.OrgName, CaseID: rc.ID, Colon: l.T("common.colon")}
 	switch name {
 	case "application":
 		names, _, err := s.deptNames(r)
@@ -360,7 +361,7 @@ func (s *Server) docDuties(doc *Document, l *i18n.Localizer, rc reception.Recept
 			val(d.Task.Title, 1),
 			val(users[d.Task.OwnerID], 1),
 			val(users[d.Task.AssistantID], 1),
-			val(l.T("reception.group."+d.Group)+"："+d.Task.Description, 1),
+			val(l.T("reception.group."+d.Group)+l.T("common.colon")+d.Task.Description, 1),
 			val(status, 1),
 		})
 	}
@@ -507,7 +508,7 @@ func (d *Document) XLSX() ([]byte, error) {
 		span := t.MetaSpan()
 		for _, m := range t.Meta {
 			if span == 0 {
-				_ = f.SetCellValue(sheet, cell(1, row), m[0]+"："+m[1])
+				_ = f.SetCellValue(sheet, cell(1, row), m[0]+d.Colon+m[1])
 				_ = f.MergeCell(sheet, cell(1, row), cell(t.Cols, row))
 				_ = f.SetCellStyle(sheet, cell(1, row), cell(t.Cols, row), cellStyle)
 				row++
@@ -552,7 +553,7 @@ func (d *Document) XLSX() ([]byte, error) {
 		row++
 	}
 	for _, sg := range d.Sign {
-		_ = f.SetCellValue(sheet, cell(1, row), sg+"：")
+		_ = f.SetCellValue(sheet, cell(1, row), sg+d.Colon)
 		row++
 	}
 	var buf bytes.Buffer
