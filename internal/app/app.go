@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
+	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
@@ -90,6 +91,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Clients = client.New(db, c)
 	a.Reception = reception.New(db, c, cal, loc)
 	a.Reception.Notify = a.Notify.Notify
+	a.Reception.OnCancel = a.releaseCaseRoom
 	a.Reception.RegisterJobs(a.Jobs)
 	a.Clients.AddOrgRef("receptions", "org_id")
 	a.Clients.AddOrgRef("bookings", "org_id")
@@ -178,4 +180,29 @@ func (a *App) watchCalendar(ctx context.Context, period time.Duration) {
 			a.Log.Warn("reload working-day overrides", "err", err)
 		}
 	}
+}
+
+// releaseCaseRoom cancels the meeting room a cancelled reception case had
+// booked, in the same transaction: by the office user who cancels the
+// case, or else by the system on their behalf; a booking that is already
+// over, rejected or let go is left as it is. The cancellation fee follows
+// the booking rules (internal bookings have none).
+func (a *App) releaseCaseRoom(ctx context.Context, tx *store.Tx, actor access.Actor, r reception.Reception, why string) error {
+	if r.BookingID == 0 {
+		return nil
+	}
+	if !actor.Has(access.Office) {
+		actor = access.SystemActor()
+	}
+	why = r.Code + " " + why
+	if rs := []rune(why); len(rs) > 500 {
+		why = string(rs[:500])
+	}
+	if err := a.Bookings.CancelTx(ctx, tx, actor, r.BookingID, why, false); err != nil {
+		if k := errs.As(err).Kind; k == errs.Conflict || k == errs.NotFound {
+			return nil
+		}
+		return fmt.Errorf("cancel the meeting room of reception %d: %w", r.ID, err)
+	}
+	return nil
 }

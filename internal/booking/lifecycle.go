@@ -373,54 +373,58 @@ func (p Policy) CancelFee(b Booking, now time.Time) int64 {
 // its organisation, office); the slot is released. A late cancellation of
 // a client booking carries the policy's fee unless the office waives it.
 func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, why string, waiveFee bool) (Booking, error) {
-	if !a.System && a.UserID == 0 {
-		return Booking{}, errs.New(errs.Unauthorized, "err.login_required")
-	}
-	why, err := reason(why, false)
-	if err != nil {
-		return Booking{}, err
-	}
-	now := s.Clock.Now()
-	p, err := s.Policy(ctx, nil)
-	if err != nil {
-		return Booking{}, err
-	}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		b, err := s.load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if !canManage(a, b) {
-			if a.IsClient() {
-				return errs.Missing()
-			}
-			return errs.Forbid()
-		}
-		if !Can(b.Status, ActCancel) {
-			return stateErr(b.Status, ActCancel)
-		}
-		fee := p.CancelFee(b, now)
-		if waiveFee && IsOffice(a) {
-			fee = 0
-		}
-		if err := s.setStatus(ctx, tx, a, b, StatusCancelled, ActCancel, now, "cancelled_at = ?, cancel_reason = ?, cancel_fee = ?", store.Ms(now), why, fee); err != nil {
-			return err
-		}
-		if err := s.onReleased(ctx, tx, b.ID, now, ""); err != nil {
-			return err
-		}
-		if err := closeReview(ctx, tx, b.ID, now, why); err != nil {
-			return err
-		}
-		if a.UserID != b.RequestedBy {
-			return s.tellOwners(ctx, tx, now, b, "booking.msg.cancelled")
-		}
-		return nil
-	})
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error { return s.CancelTx(ctx, tx, a, id, why, waiveFee) })
 	if err != nil {
 		return Booking{}, err
 	}
 	return s.load(ctx, s.DB, id)
+}
+
+// CancelTx is Cancel inside the caller's transaction (a reception case
+// cancelled with the meeting room it had booked).
+func (s *Service) CancelTx(ctx context.Context, tx *store.Tx, a access.Actor, id int64, why string, waiveFee bool) error {
+	if !a.System && a.UserID == 0 {
+		return errs.New(errs.Unauthorized, "err.login_required")
+	}
+	why, err := reason(why, false)
+	if err != nil {
+		return err
+	}
+	now := s.Clock.Now()
+	p, err := s.Policy(ctx, tx)
+	if err != nil {
+		return err
+	}
+	b, err := s.load(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if !canManage(a, b) {
+		if a.IsClient() {
+			return errs.Missing()
+		}
+		return errs.Forbid()
+	}
+	if !Can(b.Status, ActCancel) {
+		return stateErr(b.Status, ActCancel)
+	}
+	fee := p.CancelFee(b, now)
+	if waiveFee && IsOffice(a) {
+		fee = 0
+	}
+	if err := s.setStatus(ctx, tx, a, b, StatusCancelled, ActCancel, now, "cancelled_at = ?, cancel_reason = ?, cancel_fee = ?", store.Ms(now), why, fee); err != nil {
+		return err
+	}
+	if err := s.onReleased(ctx, tx, b.ID, now, ""); err != nil {
+		return err
+	}
+	if err := closeReview(ctx, tx, b.ID, now, why); err != nil {
+		return err
+	}
+	if a.UserID != b.RequestedBy {
+		return s.tellOwners(ctx, tx, now, b, "booking.msg.cancelled")
+	}
+	return nil
 }
 
 // canCheckIn reports whether the actor may check a booking in: the

@@ -70,6 +70,9 @@ type Service struct {
 	Loc   *time.Location
 	// Notify tells people about their cases (optional).
 	Notify Notifier
+	// OnCancel runs inside the transaction that cancels a case, after the
+	// checks (optional): the meeting room the case booked is let go with it.
+	OnCancel func(ctx context.Context, tx *store.Tx, a access.Actor, r Reception, reason string) error
 }
 
 // New returns the reception service.

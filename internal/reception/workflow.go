@@ -416,6 +416,11 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 				return err
 			}
 		}
+		if s.OnCancel != nil {
+			if err := s.OnCancel(ctx, tx, a, r, reason); err != nil {
+				return err
+			}
+		}
 		return s.setStatus(ctx, tx, now, a, r, StatusCancelled, "cancel", "cancelled_at = ?, status_note = ?", store.Ms(now), reason)
 	})
 	if err != nil {

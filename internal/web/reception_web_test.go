@@ -14,6 +14,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/apptest"
+	"jiedai/internal/booking"
 	"jiedai/internal/reception"
 	"jiedai/internal/storetest"
 	"jiedai/internal/web"
@@ -259,5 +260,23 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 	again, _ := a.Reception.Get(ctx, access.SystemActor(), r.ID)
 	if again.BookingID == 0 || again.BookingID == b.ID {
 		t.Fatalf("booking after the second request: %d (first %d)", again.BookingID, b.ID)
+	}
+
+	// The visit is called off: the room it holds is let go with it, and
+	// the rejected first booking stays as it was.
+	ou, err := a.Auth.GetByUsername(ctx, "office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	office := ou.Actor("")
+	if _, err := a.Reception.Cancel(ctx, office, r.ID, "客户行程取消"); err != nil {
+		t.Fatal(err)
+	}
+	nb, err := a.Bookings.Get(ctx, access.SystemActor(), again.BookingID)
+	if err != nil || nb.Status != booking.StatusCancelled || !strings.Contains(nb.CancelReason, "客户行程取消") {
+		t.Fatalf("the case's booking after the case was cancelled: %s %q %v", nb.Status, nb.CancelReason, err)
+	}
+	if ob, _ := a.Bookings.Get(ctx, access.SystemActor(), b.ID); ob.Status != booking.StatusRejected {
+		t.Fatalf("the rejected booking became %s", ob.Status)
 	}
 }
