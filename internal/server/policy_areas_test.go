@@ -51,11 +51,31 @@ func (e *authzEnv) rcApplication() reception.Application {
 		Form: reception.Form{ArrivalMode: "train", Companions: 1, MeetingRoom: true}}
 }
 
-// rcSteps brings a case one status further, in workflow order.
-var rcSteps = []struct {
+// fixtureStep brings a fixture record one status further.
+type fixtureStep struct {
 	to   string
 	step func(e *authzEnv, ctx context.Context, id int64) error
-}{
+}
+
+// walk brings record id of a kind through the steps, in order, until it
+// reaches the status (none when it is already there, as created).
+func (e *authzEnv) walk(kind string, steps []fixtureStep, id int64, created, status string) {
+	e.t.Helper()
+	if status == created {
+		return
+	}
+	for _, st := range steps {
+		if err := st.step(e, context.Background(), id); err != nil {
+			e.t.Fatalf("fixture %s, to %s: %v", kind, st.to, err)
+		}
+		if st.to == status {
+			return
+		}
+	}
+}
+
+// rcSteps brings a case one status further, in workflow order.
+var rcSteps = []fixtureStep{
 	{reception.StatusPending, func(e *authzEnv, ctx context.Context, id int64) error {
 		_, err := e.app.Reception.Submit(ctx, e.applicant(), id)
 		return err
@@ -101,22 +121,11 @@ var rcSteps = []struct {
 func (e *authzEnv) newReception(status string) int64 {
 	e.t.Helper()
 	e.orgs()
-	ctx := context.Background()
-	r, err := e.app.Reception.Create(ctx, e.applicant(), e.rcApplication())
+	r, err := e.app.Reception.Create(context.Background(), e.applicant(), e.rcApplication())
 	if err != nil {
 		e.t.Fatalf("fixture reception: %v", err)
 	}
-	for _, st := range rcSteps {
-		if status == reception.StatusDraft {
-			break
-		}
-		if err := st.step(e, ctx, r.ID); err != nil {
-			e.t.Fatalf("fixture reception, to %s: %v", st.to, err)
-		}
-		if st.to == status {
-			break
-		}
-	}
+	e.walk("reception", rcSteps, r.ID, reception.StatusDraft, status)
 	return r.ID
 }
 
@@ -209,7 +218,7 @@ func withToken(tok func(e *authzEnv, fresh bool) string, fresh bool, body string
 // Who may do what with a case (internal/reception: CanView, CanManage,
 // CanDesk, CanEditApplication).
 var (
-	rcView   = staff().plus(clientA)                                                                         // CanView
+	rcView   = staff().plus(clientA)                                                                         // CanView (clients: once applied for)
 	rcManage = roles(access.Office, access.Supervisor)                                                       // CanManage (and the applicant, liaison)
 	rcDesk   = roles(access.Office, access.Supervisor, access.Receptionist, access.Service, access.Security) // CanDesk
 )
@@ -242,7 +251,8 @@ func receptionPolicy() []rule {
 		// --- API ---
 		{route: "GET /api/v1/receptions", allow: staff().plus(clientA, clientB)}, // a client user lists their own organisation's
 		{route: "POST /api/v1/receptions", allow: staff(), make: plain(rcDraftJSON)},
-		{route: "GET /api/v1/receptions/{id}", allow: rcView, make: onCase(draft, false, "", "")},
+		{route: "GET /api/v1/receptions/{id}", allow: rcView, make: onCase(pending, false, "", "")},
+		{route: "GET /api/v1/receptions/{id}", variant: "draft", allow: staff(), make: onCase(draft, false, "", "")}, // clients see a case once applied for
 		{route: "PUT /api/v1/receptions/{id}", allow: rcManage, make: onCase(draft, false, "", rcDraftJSON)},
 		{route: "POST /api/v1/receptions/{id}/submit", allow: roles(access.Admin), make: onCase(draft, true, "", `{}`)}, // the applicant
 		{route: "POST /api/v1/receptions/{id}/approve", allow: roles(access.Manager), make: onCase(pending, true, "", `{}`)},
@@ -301,7 +311,8 @@ func receptionPolicy() []rule {
 		{route: "POST /receptions/new", allow: staff(), make: plain("org_name=%E6%8E%88%E6%9D%83&visit_date=2026-03-20")},
 		{route: "GET /receptions/{id}/edit", allow: rcManage, make: onCase(draft, false, "", "")},
 		{route: "POST /receptions/{id}/edit", allow: rcManage, make: onCase(draft, true, "", "org_name=%E6%8E%88%E6%9D%83&visit_date=2026-03-20")},
-		{route: "GET /receptions/{id}", allow: rcView, make: onCase(draft, false, "", "")},
+		{route: "GET /receptions/{id}", allow: rcView, make: onCase(pending, false, "", "")},
+		{route: "GET /receptions/{id}", variant: "draft", allow: staff(), make: onCase(draft, false, "", "")},
 		{route: "GET /receptions/{id}/plan", allow: rcView, make: onCase(planning, false, "", "")},
 		{route: "GET /receptions/{id}/duties", allow: staff(), make: onCase(planning, false, "", "")},
 		{route: "GET /receptions/{id}/materials", allow: staff(), make: onCase(planning, false, "", "")},
@@ -473,8 +484,9 @@ func onMeeting(fresh bool, body string) func(*authzEnv, *subject, string) call {
 }
 
 // meetingPolicy is who may call the meeting area's routes that need no
-// meeting: client users never see meetings (internal/meeting/access.go).
-// The other routes on one meeting still await their rows (pendingAreas).
+// meeting, and those on a draft: client users never see meetings
+// (internal/meeting/access.go). The routes of the rest of a meeting's
+// lifecycle are in policy_meetings_test.go.
 func meetingPolicy() []rule {
 	tpl := roles(access.Office, access.Supervisor)
 	return []rule{
@@ -499,5 +511,5 @@ func meetingPolicy() []rule {
 
 // areaPolicy is the rows of the reception, client and meeting areas.
 func areaPolicy() []rule {
-	return append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...)
+	return append(append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...), meetingLifecyclePolicy()...)
 }
