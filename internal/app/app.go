@@ -118,7 +118,12 @@ type TodaySection struct {
 	EmptyKey string // i18n key shown when Items is empty
 	Items    []TodayItem
 	MoreLink string
+	Total    int // how many there are when Items holds only the first (0: len(Items))
 }
+
+// TodayShown is how many lines a section of the today page lists; the
+// rest are counted, and reached through the section's more link.
+const TodayShown = 15
 
 // TodaySource fills a section of the today page for an actor reading in lang;
 // a section without a Key is not shown (the area has nothing for that reader).

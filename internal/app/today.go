@@ -15,10 +15,11 @@ func (a *App) todayApprovals(ctx context.Context, act access.Actor, lang string)
 	if !act.IsStaff() {
 		return sec, nil
 	}
-	list, err := approval.WaitingFor(ctx, a.DB, act)
+	list, total, err := approval.WaitingFirst(ctx, a.DB, act, TodayShown)
 	if err != nil {
 		return sec, err
 	}
+	sec.Total = total
 	for _, p := range list {
 		detail := a.I18n.T(lang, "today.waiting_since", map[string]any{"time": p.Since.In(a.Loc).Format("01-02 15:04")})
 		if a.I18n.Has(lang, "entity."+p.Entity) {

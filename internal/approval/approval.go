@@ -484,9 +484,28 @@ func WaitingFor(ctx context.Context, q store.Querier, a access.Actor) ([]Pending
 	if !a.IsStaff() {
 		return nil, nil
 	}
-	query := `SELECT c.id, c.entity, c.entity_id, c.title, c.link, COALESCE(c.created_by, 0), c.step_since,
-		s.id, s.round_no, s.seq, s.kind, s.role, COALESCE(s.user_id, 0)
-		FROM approval_chains c
+	from, args := waitingWhere(a)
+	return waiting(ctx, q, a, from+` ORDER BY c.step_since, c.id`, args)
+}
+
+// WaitingFirst returns the n longest-waiting chains the actor may decide
+// and how many there are in all (for a page that shows the first few).
+func WaitingFirst(ctx context.Context, q store.Querier, a access.Actor, n int) ([]Pending, int, error) {
+	if !a.IsStaff() {
+		return nil, 0, nil
+	}
+	from, args := waitingWhere(a)
+	var total int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) `+from, args...).Scan(&total); err != nil {
+		return nil, 0, fmt.Errorf("count chains waiting for user %d: %w", a.UserID, err)
+	}
+	list, err := waiting(ctx, q, a, from+fmt.Sprintf(` ORDER BY c.step_since, c.id LIMIT %d`, n), args)
+	return list, total, err
+}
+
+// waitingWhere is the FROM and WHERE of the chains waiting for the actor.
+func waitingWhere(a access.Actor) (string, []any) {
+	from := ` FROM approval_chains c
 		JOIN approval_steps s ON s.chain_id = c.id AND s.round_no = c.round_no AND s.seq = c.current_step
 		WHERE c.status = ?`
 	args := []any{StatusPending}
@@ -499,10 +518,15 @@ func WaitingFor(ctx context.Context, q store.Querier, a access.Actor) ([]Pending
 				args = append(args, r)
 			}
 		}
-		query += ` AND ` + cond + ` AND (c.created_by IS NULL OR c.created_by <> ?)`
+		from += ` AND ` + cond + ` AND (c.created_by IS NULL OR c.created_by <> ?)`
 		args = append(args, a.UserID)
 	}
-	rows, err := q.Query(ctx, query+` ORDER BY c.step_since, c.id`, args...)
+	return from, args
+}
+
+func waiting(ctx context.Context, q store.Querier, a access.Actor, rest string, args []any) ([]Pending, error) {
+	rows, err := q.Query(ctx, `SELECT c.id, c.entity, c.entity_id, c.title, c.link, COALESCE(c.created_by, 0), c.step_since,
+		s.id, s.round_no, s.seq, s.kind, s.role, COALESCE(s.user_id, 0)`+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list chains waiting for user %d: %w", a.UserID, err)
 	}

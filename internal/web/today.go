@@ -37,6 +37,10 @@ func (s *Server) today(w http.ResponseWriter, r *http.Request, a access.Actor) {
 		if sec.Key == "" { // the source has nothing for this reader
 			continue
 		}
+		sec.Total = max(sec.Total, len(sec.Items))
+		if len(sec.Items) > app.TodayShown {
+			sec.Items = sec.Items[:app.TodayShown] // sources list the most urgent first
+		}
 		d.Sections = append(d.Sections, sec)
 	}
 	s.render(w, r, http.StatusOK, "today", p)

@@ -2,11 +2,13 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/app"
 	"jiedai/internal/approval"
 	"jiedai/internal/apptest"
 	"jiedai/internal/store"
@@ -37,7 +39,8 @@ func TestTodayShowsTasksAndApprovals(t *testing.T) {
 			if _, err := task.Create(ctx, tx, now, sys, task.Input{Kind: "test", Title: "下周的任务", OwnerID: office.ID, DueAt: now.Add(7 * 24 * time.Hour), Link: "/"}); err != nil {
 				return err
 			}
-			_, err := approval.Start(ctx, tx, now, staff.Actor(""), "booking", 42, "三楼会议室预订", "/", []approval.StepSpec{{Role: access.Office}}, a.Auth.ManagerOf)
+			// Waiting longest, so it is among the first the page lists.
+			_, err := approval.Start(ctx, tx, now.AddDate(0, -1, 0), staff.Actor(""), "booking", 42, "三楼会议室预订", "/", []approval.StepSpec{{Role: access.Office}}, a.Auth.ManagerOf)
 			return err
 		})
 		if err != nil {
@@ -58,4 +61,67 @@ func TestTodayShowsTasksAndApprovals(t *testing.T) {
 			t.Error("staff sees the office's work")
 		}
 	})
+}
+
+// A busy reader's today page lists the most urgent few of each section and
+// counts the rest, however many there are.
+func TestTodayListsTheFirstAndCountsTheRest(t *testing.T) {
+	a, fc := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	ctx := context.Background()
+	office, err := a.Auth.GetByUsername(ctx, "office")
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, _ := a.Auth.GetByUsername(ctx, "staff")
+	now := fc.Now()
+	const n = 40
+	err = a.DB.InTx(ctx, func(tx *store.Tx) error {
+		sys := access.SystemActor()
+		for i := range n {
+			// Older than anything of the demo: these lead their sections.
+			if _, err := task.Create(ctx, tx, now, sys, task.Input{Kind: "test", Title: fmt.Sprintf("积压任务%02d", i), OwnerID: office.ID, DueAt: now.AddDate(0, -1, 0).Add(time.Duration(i) * time.Minute), Link: "/"}); err != nil {
+				return err
+			}
+			if _, err := approval.Start(ctx, tx, now.AddDate(0, -1, 0).Add(time.Duration(i)*time.Second), staff.Actor(""), "booking", int64(1000+i), fmt.Sprintf("待批预订%02d", i), "/", []approval.StepSpec{{Role: access.Office}}, a.Auth.ManagerOf); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	oa := office.Actor("")
+	_, approvals, err := approval.WaitingFirst(ctx, a.DB, oa, 1)
+	if err != nil || approvals < n {
+		t.Fatalf("waiting: %d %v", approvals, err)
+	}
+	tasks, err := task.DueFor(ctx, a.DB, oa, now.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := apptest.Serve(t, a)
+	_, body := apptest.Get(t, apptest.Login(t, srv, "office"), srv.URL+"/")
+	for _, sec := range []struct {
+		id, first, hidden string
+		total             int
+	}{{"today-tasks", "积压任务00", fmt.Sprintf("积压任务%02d", n-1), len(tasks)}, {"today-approvals", "待批预订00", fmt.Sprintf("待批预订%02d", n-1), approvals}} {
+		i := strings.Index(body, `id="`+sec.id+`"`)
+		if i < 0 {
+			t.Fatalf("no section %s", sec.id)
+		}
+		part := body[i:]
+		if j := strings.Index(part, "</section>"); j > 0 {
+			part = part[:j]
+		}
+		if got := strings.Count(part, "<li"); got != app.TodayShown {
+			t.Errorf("%s lists %d lines, want %d", sec.id, got, app.TodayShown)
+		}
+		if !strings.Contains(part, sec.first) || strings.Contains(part, sec.hidden) {
+			t.Errorf("%s does not list the most urgent first", sec.id)
+		}
+		if !strings.Contains(part, fmt.Sprintf("共 %d 项，这里列出最紧急的 %d 项", sec.total, app.TodayShown)) {
+			t.Errorf("%s does not count the rest (%d)", sec.id, sec.total)
+		}
+	}
 }
