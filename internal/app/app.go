@@ -122,8 +122,12 @@ type TodaySection struct {
 }
 
 // TodayShown is how many lines a section of the today page lists; the
-// rest are counted, and reached through the section's more link.
-const TodayShown = 15
+// rest are counted, up to TodayCounted, and reached through the section's
+// more link.
+const (
+	TodayShown   = 15
+	TodayCounted = 1000
+)
 
 // TodaySource fills a section of the today page for an actor reading in lang;
 // a section without a Key is not shown (the area has nothing for that reader).

@@ -15,7 +15,7 @@ func (a *App) todayApprovals(ctx context.Context, act access.Actor, lang string)
 	if !act.IsStaff() {
 		return sec, nil
 	}
-	list, total, err := approval.WaitingFirst(ctx, a.DB, act, TodayShown)
+	list, total, err := approval.WaitingFirst(ctx, a.DB, act, TodayShown, TodayCounted)
 	if err != nil {
 		return sec, err
 	}

@@ -18,6 +18,7 @@ type todayData struct {
 	DayKind  string
 	DayName  string
 	Sections []app.TodaySection
+	Counted  int // sections count up to this many
 }
 
 // today shows what the signed-in person must do today: every area adds a
@@ -25,7 +26,7 @@ type todayData struct {
 func (s *Server) today(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	now := s.app.Clock.Now().In(s.app.Loc)
 	kind, name := s.app.Calendar.DayInfo(now)
-	d := &todayData{Date: now.Format("2006-01-02"), DayKind: kind, DayName: name}
+	d := &todayData{Date: now.Format("2006-01-02"), DayKind: kind, DayName: name, Counted: app.TodayCounted}
 	p := s.newPage(r, "today.title", "today", d)
 	d.Weekday = p.L.T("weekday." + strconv.Itoa(int(now.Weekday())))
 	for _, src := range s.app.Today {

@@ -92,7 +92,7 @@ func TestTodayListsTheFirstAndCountsTheRest(t *testing.T) {
 		t.Fatal(err)
 	}
 	oa := office.Actor("")
-	_, approvals, err := approval.WaitingFirst(ctx, a.DB, oa, 1)
+	_, approvals, err := approval.WaitingFirst(ctx, a.DB, oa, 1, app.TodayCounted)
 	if err != nil || approvals < n {
 		t.Fatalf("waiting: %d %v", approvals, err)
 	}
