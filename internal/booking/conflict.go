@@ -75,7 +75,16 @@ func RefusalOf(err error) *Refusal {
 // span is a blocked range in Unix milliseconds.
 type span struct {
 	s, e int64
-	b    Booking
+	b    *Booking // what blocks it (busy); nil where only the range was read (blocked)
+}
+
+// booking returns what blocks the span: maintenance and bare ranges give a
+// booking without an ID.
+func (sp span) booking() Booking {
+	if sp.b == nil {
+		return Booking{}
+	}
+	return *sp.b
 }
 
 // busyMap holds, per venue, the ranges blocked by active bookings and by
@@ -115,7 +124,7 @@ func (s *Service) busy(ctx context.Context, q store.Querier, venueID int64, from
 			rows.Close()
 			return nil, fmt.Errorf("scan busy booking: %w", err)
 		}
-		m[b.VenueID] = append(m[b.VenueID], span{s: store.Ms(b.BlockStart), e: store.Ms(b.BlockEnd), b: b})
+		m[b.VenueID] = append(m[b.VenueID], span{s: store.Ms(b.BlockStart), e: store.Ms(b.BlockEnd), b: &b})
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
@@ -171,7 +180,7 @@ func (s *Service) addMaintenance(ctx context.Context, q store.Querier, m busyMap
 		return err
 	}
 	for _, mt := range ms {
-		m[mt.VenueID] = append(m[mt.VenueID], span{s: store.Ms(mt.Start), e: store.Ms(mt.End), b: Booking{Title: mt.Reason, Start: mt.Start, End: mt.End}})
+		m[mt.VenueID] = append(m[mt.VenueID], span{s: store.Ms(mt.Start), e: store.Ms(mt.End), b: &Booking{Title: mt.Reason, Start: mt.Start, End: mt.End}})
 	}
 	return nil
 }
@@ -195,7 +204,7 @@ func (m busyMap) conflicts(a access.Actor, v venue.Venue, start, end time.Time) 
 		if !(sp.s < be && bs < sp.e) {
 			continue
 		}
-		b := sp.b
+		b := sp.booking()
 		if b.ID == 0 {
 			out = append(out, Conflict{Kind: "maintenance", Start: b.Start, End: b.End, Reason: b.Title})
 			continue

@@ -410,7 +410,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 			if !(sp.s < be && bs < sp.e) {
 				continue
 			}
-			b := sp.b
+			b := sp.booking()
 			if b.ID == 0 || rank(b.Priority) >= rank(in.Priority) || !slices.Contains([]string{StatusPending, StatusApproved, StatusConfirmed}, b.Status) || !b.Start.After(now) {
 				return 0, conflictErr(c)
 			}
