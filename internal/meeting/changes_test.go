@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"jiedai/internal/access"
 	"jiedai/internal/errs"
 	"jiedai/internal/meeting"
 	"jiedai/internal/store"
@@ -107,5 +108,22 @@ func TestChangesAndCancellation(t *testing.T) {
 		}
 		_, err = s.SendNotice(ctx, f.u("convener"), d.ID)
 		wantKind(t, err, errs.Conflict)
+	})
+}
+
+// TestClientUsersCannotBeNamed: a client user is no attendee: they may not
+// read a meeting, so a meeting cannot name them.
+func TestClientUsersCannotBeNamed(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, at(2026, 4, 6, 9, 0))
+		guest := f.addUser("huarun_portal", "", access.Client)
+		in := f.baseInput(at(2026, 4, 8, 10, 0))
+		in.Attendees = append(in.Attendees, meeting.AttendeeInput{Kind: meeting.KindRequired, UserID: guest.UserID})
+		_, err := f.svc.Create(ctx, f.u("convener"), in)
+		wantKind(t, err, errs.Invalid)
+		if errs.As(err).Field == "" {
+			t.Fatalf("refused without naming the attendee: %v", err)
+		}
 	})
 }

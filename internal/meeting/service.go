@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"jiedai/internal/access"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
@@ -104,10 +105,13 @@ func text(l *errs.List, field, s string, required bool, max int) string {
 	return s
 }
 
-// activeUser checks that id names an active user.
+// activeUser checks that id names an active member of staff: client users
+// cannot be named on a meeting (attendee, presenter, substitute, owner),
+// since they may not read it.
 func activeUser(ctx context.Context, q store.Querier, id int64) (bool, error) {
 	var active bool
-	err := q.QueryRow(ctx, `SELECT active FROM users WHERE id = ?`, id).Scan(&active)
+	err := q.QueryRow(ctx, `SELECT u.active AND NOT EXISTS (SELECT 1 FROM user_roles r WHERE r.user_id = u.id AND r.role = ?) FROM users u WHERE u.id = ?`,
+		access.Client, id).Scan(&active)
 	if err == sql.ErrNoRows {
 		return false, nil
 	}
