@@ -154,11 +154,10 @@ func parseYuan(v string) (int64, bool) {
 	if v == "" {
 		return 0, true
 	}
-	if len(v) > 15 {
-		return 0, false
-	}
 	whole, frac, _ := strings.Cut(v, ".")
-	if len(frac) > 2 || whole == "" && frac == "" {
+	// At most 13 digits of yuan (under ten trillion: no overflow in fen),
+	// and what yuanInput writes always reads back.
+	if len(whole) > 13 || len(frac) > 2 || whole == "" && frac == "" {
 		return 0, false
 	}
 	for len(frac) < 2 {
