@@ -1175,7 +1175,16 @@ func (s *Server) wrapupPost(w http.ResponseWriter, r *http.Request, a access.Act
 		}
 	case "revisit-done":
 		rid, _ := strconv.ParseInt(f.Get("revisit_id"), 10, 64)
-		err = m.DoneRevisit(ctx, a, rid, 0, f.Get("note"))
+		// Only a revisit of this meeting is marked from its page.
+		var rvs []meeting.Revisit
+		if rvs, err = m.Revisits(ctx, a, id); err == nil {
+			err = errs.Missing()
+			for _, rv := range rvs {
+				if rv.ID == rid {
+					err = m.DoneRevisit(ctx, a, rid, 0, f.Get("note"))
+				}
+			}
+		}
 	default:
 		s.renderError(w, r, http.StatusNotFound, "err.page_not_found")
 		return

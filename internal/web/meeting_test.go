@@ -191,6 +191,23 @@ func TestMeetingPagesEndToEnd(t *testing.T) {
 				t.Fatalf("POST %s: %d %s", c.path, code, loc)
 			}
 		}
+		// A revisit is marked made from its own meeting's page only.
+		rvs, err := a.Meetings.Revisits(ctx, access.SystemActor(), d.ID)
+		if err != nil || len(rvs) != 1 {
+			t.Fatalf("revisits: %v %d", err, len(rvs))
+		}
+		var other int64
+		if err := a.DB.QueryRow(ctx, `SELECT id FROM meetings WHERE id <> ? ORDER BY id LIMIT 1`, d.ID).Scan(&other); err != nil {
+			t.Fatal(err)
+		}
+		admin := apptest.Login(t, srv, "admin")
+		done := url.Values{"revisit_id": {fmt.Sprint(rvs[0].ID)}, "note": {"电话回访"}}
+		if code, _ := mpost(t, admin, fmt.Sprintf("%s/meetings/%d/wrapup/revisit-done", srv.URL, other), done); code != 404 {
+			t.Fatalf("revisit marked through another meeting's page: %d", code)
+		}
+		if code, _ := mpost(t, admin, page+"/wrapup/revisit-done", done); code != 303 {
+			t.Fatalf("revisit done: %d", code)
+		}
 		resp, err = host.PostForm(page+"/wrapup/negotiation", url.Values{"quoted": {"abc"}})
 		if err != nil {
 			t.Fatal(err)
