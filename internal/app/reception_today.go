@@ -30,26 +30,15 @@ func (a *App) receptionToday(ctx context.Context, ac access.Actor, lang string) 
 		sec.Items = append(sec.Items, TodayItem{Title: l.T("reception.today.visit", "org", r.OrgName, "time", r.ArrivalTime),
 			Detail: r.Code + " " + r.Purpose, Link: reception.Link(r.ID) + "/desk"})
 	}
+	// Duties are named by their case (code and guest organisation), read
+	// only for the lines the page shows.
 	seen := map[int64]bool{}
-	add := func(d reception.Duty, code string) {
-		if seen[d.Task.ID] {
-			return
+	var duties []reception.Duty
+	add := func(d reception.Duty) {
+		if !seen[d.Task.ID] {
+			seen[d.Task.ID] = true
+			duties = append(duties, d)
 		}
-		seen[d.Task.ID] = true
-		sec.Items = append(sec.Items, TodayItem{Title: d.Task.Title, Detail: code, Link: reception.Link(d.ReceptionID) + "/duties",
-			Due: d.Task.DueAt, Overdue: d.Task.Overdue(now)})
-	}
-	codes := map[int64]string{}
-	code := func(id int64) string {
-		if c, ok := codes[id]; ok {
-			return c
-		}
-		r, err := a.Reception.Get(ctx, ac, id)
-		if err != nil {
-			return ""
-		}
-		codes[id] = r.Code + " " + r.OrgName
-		return codes[id]
 	}
 	if ac.Has(access.Supervisor, access.Office) {
 		late, err := a.Reception.OverdueDuties(ctx, ac)
@@ -57,7 +46,7 @@ func (a *App) receptionToday(ctx context.Context, ac access.Actor, lang string) 
 			return sec, err
 		}
 		for _, d := range late {
-			add(d, code(d.ReceptionID))
+			add(d)
 		}
 	}
 	mine, err := task.DueFor(ctx, a.DB, ac, now.Add(48*time.Hour))
@@ -65,10 +54,25 @@ func (a *App) receptionToday(ctx context.Context, ac access.Actor, lang string) 
 		return sec, err
 	}
 	for _, t := range mine {
-		if t.Entity != reception.Entity || t.OwnerID == 0 {
-			continue
+		if t.Entity == reception.Entity && t.OwnerID != 0 {
+			add(reception.Duty{ReceptionID: t.EntityID, Task: t})
 		}
-		add(reception.Duty{ReceptionID: t.EntityID, Task: t}, code(t.EntityID))
+	}
+	sec.Total = len(sec.Items) + len(duties)
+	codes := map[int64]string{}
+	for _, d := range duties {
+		if len(sec.Items) >= TodayShown {
+			break
+		}
+		c, ok := codes[d.ReceptionID]
+		if !ok {
+			if r, err := a.Reception.Get(ctx, ac, d.ReceptionID); err == nil {
+				c = r.Code + " " + r.OrgName
+			}
+			codes[d.ReceptionID] = c
+		}
+		sec.Items = append(sec.Items, TodayItem{Title: d.Task.Title, Detail: c, Link: reception.Link(d.ReceptionID) + "/duties",
+			Due: d.Task.DueAt, Overdue: d.Task.Overdue(now)})
 	}
 	return sec, nil
 }

@@ -348,20 +348,30 @@ func DueFor(ctx context.Context, q store.Querier, a access.Actor, until time.Tim
 	if a.UserID == 0 {
 		return nil, nil
 	}
-	mine := []string{"owner_id = ?", "assistant_id = ?"}
-	args := []any{StatusOpen, StatusInProgress, StatusSubmitted, store.Ms(until), a.UserID, a.UserID}
+	// One branch per way a task reaches the actor, each read through its
+	// own index (person, status, due) — an OR of them makes the planner
+	// walk every open task due before until.
+	open := ` AND status IN (?, ?, ?) AND due_at IS NOT NULL AND due_at < ?`
+	openArgs := []any{StatusOpen, StatusInProgress, StatusSubmitted, store.Ms(until)}
+	var branches []string
+	var args []any
+	branch := func(cond string, v ...any) {
+		branches = append(branches, `SELECT `+cols+` FROM tasks WHERE `+cond+open)
+		args = append(append(args, v...), openArgs...)
+	}
+	branch("owner_id = ?", a.UserID)
+	branch("assistant_id = ?", a.UserID)
 	if a.DepartmentID != 0 {
-		mine = append(mine, "(owner_id IS NULL AND department_id = ?)")
-		args = append(args, a.DepartmentID)
+		branch("owner_id IS NULL AND department_id = ?", a.DepartmentID)
 	}
 	if len(a.Roles) > 0 {
-		mine = append(mine, "(owner_id IS NULL AND role IN ("+store.Placeholders(len(a.Roles))+"))")
-		for _, r := range a.Roles {
-			args = append(args, r)
+		roles := make([]any, len(a.Roles))
+		for i, r := range a.Roles {
+			roles[i] = r
 		}
+		branch("owner_id IS NULL AND role IN ("+store.Placeholders(len(a.Roles))+")", roles...)
 	}
-	return list(ctx, q, `SELECT `+cols+` FROM tasks WHERE status IN (?, ?, ?) AND due_at IS NOT NULL AND due_at < ? AND (`+
-		strings.Join(mine, " OR ")+`) ORDER BY due_at, id LIMIT 500`, args...)
+	return list(ctx, q, strings.Join(branches, " UNION ")+` ORDER BY due_at, id LIMIT 500`, args...)
 }
 
 // ToReview returns the submitted tasks the actor created, oldest first.
