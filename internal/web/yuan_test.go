@@ -35,7 +35,9 @@ func FuzzReceptionYuan(f *testing.F) {
 		if err != nil {
 			return
 		}
-		clean := strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(strings.TrimSpace(s))
+		// Separators and currency signs go first, then surrounding space
+		// (",\v1" is one yuan), as ParseYuan does.
+		clean := strings.TrimSpace(strings.NewReplacer(",", "", "，", "", "¥", "", "￥", "", "元", "", " ", "").Replace(s))
 		whole, frac, _ := strings.Cut(strings.TrimPrefix(clean, "-"), ".")
 		w, _ := strconv.ParseInt(whole, 10, 64)
 		fr, _ := strconv.ParseInt((frac + "00")[:2], 10, 64)
