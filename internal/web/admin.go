@@ -67,12 +67,12 @@ type userFormData struct {
 	Orgs  []client.Org // for a client user's organisation
 }
 
-func (s *Server) userFormPage(r *http.Request, id int64) (*Page, error) {
+func (s *Server) userFormPage(r *http.Request, a access.Actor, id int64) (*Page, error) {
 	names, depts, err := s.deptNames(r)
 	if err != nil {
 		return nil, err
 	}
-	orgs, err := s.orgChoices(r)
+	orgs, err := s.orgChoices(r.Context(), a)
 	if err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ func (s *Server) userFormPage(r *http.Request, id int64) (*Page, error) {
 
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	p, err := s.userFormPage(r, id)
+	p, err := s.userFormPage(r, a, id)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return
@@ -127,7 +127,7 @@ func (s *Server) userSave(w http.ResponseWriter, r *http.Request, a access.Actor
 		_, err = s.app.Auth.Update(r.Context(), a, id, in)
 	}
 	if err != nil {
-		p, perr := s.userFormPage(r, id)
+		p, perr := s.userFormPage(r, a, id)
 		if perr != nil {
 			s.fail(w, r, perr, "", nil)
 			return

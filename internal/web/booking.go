@@ -413,7 +413,7 @@ func (s *Server) bookingFormPage(r *http.Request, a access.Actor, title string, 
 	d := &formData{ID: id, Venues: venues, Addons: addons, Layouts: venue.Layouts, Equipment: venue.Equipment, Channels: booking.Channels,
 		Priorities: booking.Priorities, Tiers: venue.Tiers, IsOffice: booking.IsOffice(a), IsClient: a.IsClient()}
 	if !d.IsClient {
-		if d.Orgs, err = s.orgChoices(r); err != nil {
+		if d.Orgs, err = s.orgChoices(r.Context(), a); err != nil {
 			return nil, nil, err
 		}
 	}

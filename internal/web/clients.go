@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -125,7 +126,7 @@ func (s *Server) clDetailPage(r *http.Request, a access.Actor, id int64) (*Page,
 		return nil, err
 	}
 	if d.CanMerge {
-		all, _, err := s.app.Clients.List(ctx, a, client.Filter{Limit: 500})
+		all, err := s.orgChoices(ctx, a)
 		if err != nil {
 			return nil, err
 		}
@@ -208,12 +209,8 @@ func (s *Server) clDuplicates(w http.ResponseWriter, r *http.Request, a access.A
 
 // orgChoices lists the client register for a form's organisation picker
 // (the first 500 by name; a larger register is searched on /clients).
-func (s *Server) orgChoices(r *http.Request) ([]client.Org, error) {
-	u := userFrom(r)
-	if u == nil {
-		return nil, nil
-	}
-	orgs, _, err := s.app.Clients.List(r.Context(), u.Actor(ClientIP(r)), client.Filter{Limit: 500})
+func (s *Server) orgChoices(ctx context.Context, a access.Actor) ([]client.Org, error) {
+	orgs, _, err := s.app.Clients.List(ctx, a, client.Filter{Limit: 500})
 	if err != nil {
 		return nil, fmt.Errorf("list client organisations: %w", err)
 	}

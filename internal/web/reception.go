@@ -362,7 +362,7 @@ func (s *Server) rcFormPage(r *http.Request, a access.Actor, id int64, f url.Val
 	if err != nil {
 		return nil, err
 	}
-	orgs, _, err := s.app.Clients.List(ctx, a, client.Filter{Limit: 500})
+	orgs, err := s.orgChoices(ctx, a)
 	if err != nil {
 		return nil, err
 	}
