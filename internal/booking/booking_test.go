@@ -139,6 +139,37 @@ func TestConflictCarriesDetailsAndAlternatives(t *testing.T) {
 	})
 }
 
+// TestAlternativesFitTheMeeting: a request too big for its busy room, or
+// needing equipment it lacks, is offered no other time in that room and
+// only venues that hold the headcount with the equipment.
+func TestAlternativesFitTheMeeting(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		r := e.req("2026-03-03", "10:00", "11:00")
+		r.VenueID, r.Headcount = e.small.ID, 4
+		e.mustCreate(t, e.staff, r)
+		wants := []booking.Want{
+			{VenueID: e.small.ID, Start: e.at("2026-03-03", "10:30"), End: e.at("2026-03-03", "11:30"), Headcount: 30},
+			{VenueID: e.small.ID, Start: e.at("2026-03-03", "10:30"), End: e.at("2026-03-03", "11:30"), Headcount: 4, Equipment: []string{"sound"}},
+		}
+		for _, w := range wants {
+			alts, err := e.svc.Alternatives(ctx, e.staff, w)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(alts) == 0 {
+				t.Errorf("%+v: no alternative at all, want the hall", w)
+			}
+			for _, alt := range alts {
+				if alt.VenueID != e.hall.ID {
+					t.Errorf("%+v: offered %s (%s), which cannot hold the meeting", w, alt.VenueName, alt.Kind)
+				}
+			}
+		}
+	})
+}
+
 func TestBuffersAndFit(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -396,7 +427,8 @@ func TestBump(t *testing.T) {
 }
 
 // TestRunSheet: confirming a client booking generates the departments'
-// duties with the seed's offsets (T-2 working days, T-1 day, T-1 hour).
+// duties with the seed's offsets (会议前2天, 会议前1天: calendar days, so a
+// Monday meeting is prepared on the weekend; T-1 hour).
 func TestRunSheet(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
@@ -413,8 +445,8 @@ func TestRunSheet(t *testing.T) {
 			t.Fatal(err)
 		}
 		want := map[string]time.Time{
-			"service 10:00":     e.at("2026-03-05", "10:00"), // T-2 working days: Thursday
-			"engineering 16:00": e.at("2026-03-06", "16:00"), // T-1: Friday
+			"service 10:00":     e.at("2026-03-07", "10:00"), // T-2 days: Saturday
+			"engineering 16:00": e.at("2026-03-08", "16:00"), // T-1 day: Sunday
 			"security":          e.at("2026-03-09", "13:00"), // T-1 hour
 			"service after":     e.at("2026-03-09", "16:30"),
 		}
@@ -448,10 +480,10 @@ func TestRunSheet(t *testing.T) {
 		if n, _ := runner.RunDue(ctx, 100); n != 0 {
 			t.Errorf("a reminder ran twice")
 		}
-		e.clk.Set(e.at("2026-03-06", "17:01"))
+		e.clk.Set(e.at("2026-03-08", "17:01"))
 		over, err := task.List(ctx, db, task.Filter{Entity: "booking", EntityID: b.ID, Overdue: true, Now: e.clk.Now()})
 		if err != nil || len(over) != 4 {
-			t.Errorf("overdue on Friday evening: %d %v", len(over), err)
+			t.Errorf("overdue on Sunday evening: %d %v", len(over), err)
 		}
 		// Cancelling drops the open duties.
 		if _, err := e.svc.Cancel(ctx, e.office, b.ID, "客户改期", true); err != nil {
@@ -460,6 +492,38 @@ func TestRunSheet(t *testing.T) {
 		open, _ := task.List(ctx, db, task.Filter{Entity: "booking", EntityID: b.ID, Status: []string{task.StatusOpen}})
 		if len(open) != 0 {
 			t.Errorf("%d tasks still open after cancel", len(open))
+		}
+	})
+}
+
+// TestRunSheetAfterHoliday: a meeting the day after the National Day
+// holiday is set up on the holiday's last days (calendar days), not ten
+// days early as a working-day count would put it.
+func TestRunSheetAfterHoliday(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		e.clk.Set(e.at("2026-09-01", "09:00"))
+		r := e.req("2026-10-08", "14:00", "16:00") // first working day after 国庆节
+		r.Purpose, r.ClientName, r.UnderContract, r.Approve = "client", "华信科技有限公司", true, true
+		b := e.mustCreate(t, e.office, r)
+		tasks, err := e.svc.RunSheet(context.Background(), e.office, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]time.Time{
+			"service 10:00":     e.at("2026-10-06", "10:00"), // 会议前2天
+			"service 15:00":     e.at("2026-10-07", "15:00"), // 会议前1天
+			"engineering 16:00": e.at("2026-10-07", "16:00"), // 会议前1天
+		}
+		for _, tk := range tasks {
+			for k, due := range want {
+				if tk.DueAt.Equal(due) && tk.Role == roleOf(k) {
+					delete(want, k)
+				}
+			}
+		}
+		if len(want) != 0 {
+			t.Errorf("duties not due on the calendar days before the meeting: %v", want)
 		}
 	})
 }

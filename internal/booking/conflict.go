@@ -229,15 +229,21 @@ type Want struct {
 	ExcludeID int64 // a booking being moved, which does not block itself
 }
 
-// fits reports whether venue v suits w apart from time.
-func (s *Service) fits(a access.Actor, v venue.Venue, w Want) bool {
+// suits reports whether venue v can hold w's meeting (in service, open to
+// the reader, headcount in the layout, equipment), whatever the time.
+func suits(a access.Actor, v venue.Venue, w Want) bool {
 	if !v.InService || (a.IsClient() && !v.ClientBookable) {
 		return false
 	}
 	if w.Headcount > 0 && v.CapacityFor(w.Layout) < w.Headcount {
 		return false
 	}
-	return v.HasEquipment(w.Equipment) && v.WithinHours(w.Start, w.End, s.Loc)
+	return v.HasEquipment(w.Equipment)
+}
+
+// fits reports whether venue v suits w and is open at its time.
+func (s *Service) fits(a access.Actor, v venue.Venue, w Want) bool {
+	return suits(a, v, w) && v.WithinHours(w.Start, w.End, s.Loc)
 }
 
 // Alternatives suggests, for a slot that cannot be had, up to five other
@@ -297,8 +303,8 @@ func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 		}
 		out = append(out, Alternative{Kind: "venue", VenueID: v.ID, VenueName: v.Name, VenueNameEn: v.NameEn, Capacity: v.CapacityFor(w.Layout), Location: v.Location, Start: w.Start, End: w.End})
 	}
-	if same == nil || !same.InService {
-		return out, nil
+	if same == nil || !suits(a, *same, w) {
+		return out, nil // other times in a venue that cannot hold the meeting are no way out
 	}
 	v := *same
 	// Days: the requested one and the next three working days it is open.

@@ -40,22 +40,23 @@ var RunSheetRoles = []string{access.Service, access.Engineering, access.Security
 
 // Template is an editable run-sheet duty: generated as a task for its
 // department when a booking is confirmed, due relative to the booking's
-// start or end: OffsetWorkdays working days away at AtTime, or OffsetMin
+// start or end: OffsetDays calendar days away at AtTime (seed 002 第2篇
+// says 会议前2天, 会议前1天: calendar days, not working days), or OffsetMin
 // minutes away.
 type Template struct {
-	ID             int64  `json:"id"`
-	VenueKind      string `json:"venue_kind" doc:"Venue kind it applies to; empty = every kind"`
-	Purpose        string `json:"purpose" doc:"internal, client, or empty for both"`
-	Role           string `json:"role"`
-	Phase          string `json:"phase"`
-	Anchor         string `json:"anchor" doc:"start or end"`
-	OffsetWorkdays int    `json:"offset_workdays"`
-	OffsetMin      int    `json:"offset_min"`
-	AtTime         string `json:"at_time" doc:"HH:MM, with a working-day offset"`
-	Title          string `json:"title"`
-	TitleEn        string `json:"title_en"`
-	Sort           int    `json:"sort"`
-	Active         bool   `json:"active"`
+	ID         int64  `json:"id"`
+	VenueKind  string `json:"venue_kind" doc:"Venue kind it applies to; empty = every kind"`
+	Purpose    string `json:"purpose" doc:"internal, client, or empty for both"`
+	Role       string `json:"role"`
+	Phase      string `json:"phase"`
+	Anchor     string `json:"anchor" doc:"start or end"`
+	OffsetDays int    `json:"offset_days" doc:"Calendar days from the anchor (negative = before), at at_time"`
+	OffsetMin  int    `json:"offset_min"`
+	AtTime     string `json:"at_time" doc:"HH:MM, with a working-day offset"`
+	Title      string `json:"title"`
+	TitleEn    string `json:"title_en"`
+	Sort       int    `json:"sort"`
+	Active     bool   `json:"active"`
 }
 
 // Due returns the template's due time for booking b.
@@ -64,8 +65,8 @@ func (t Template) Due(s *Service, b Booking) (time.Time, error) {
 	if t.Anchor == "end" {
 		anchor = b.End
 	}
-	if t.OffsetWorkdays != 0 {
-		return task.Due(anchor, t.OffsetWorkdays, t.AtTime, s.Cal, s.Loc)
+	if t.OffsetDays != 0 {
+		return task.DueDays(anchor, t.OffsetDays, t.AtTime, s.Loc)
 	}
 	return anchor.Add(time.Duration(t.OffsetMin) * time.Minute), nil
 }
@@ -80,7 +81,7 @@ func (s *Service) Templates(ctx context.Context, q store.Querier) ([]Template, e
 	if q == nil {
 		q = s.DB
 	}
-	rows, err := q.Query(ctx, `SELECT id, venue_kind, purpose, role, phase, anchor, offset_workdays, offset_min, at_time, title, title_en, sort, active FROM runsheet_templates ORDER BY sort, id`)
+	rows, err := q.Query(ctx, `SELECT id, venue_kind, purpose, role, phase, anchor, offset_days, offset_min, at_time, title, title_en, sort, active FROM runsheet_templates ORDER BY sort, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list run-sheet templates: %w", err)
 	}
@@ -88,7 +89,7 @@ func (s *Service) Templates(ctx context.Context, q store.Querier) ([]Template, e
 	out := []Template{}
 	for rows.Next() {
 		var t Template
-		if err := rows.Scan(&t.ID, &t.VenueKind, &t.Purpose, &t.Role, &t.Phase, &t.Anchor, &t.OffsetWorkdays, &t.OffsetMin, &t.AtTime, &t.Title, &t.TitleEn, &t.Sort, &t.Active); err != nil {
+		if err := rows.Scan(&t.ID, &t.VenueKind, &t.Purpose, &t.Role, &t.Phase, &t.Anchor, &t.OffsetDays, &t.OffsetMin, &t.AtTime, &t.Title, &t.TitleEn, &t.Sort, &t.Active); err != nil {
 			return nil, fmt.Errorf("scan run-sheet template: %w", err)
 		}
 		out = append(out, t)
@@ -120,16 +121,16 @@ func (s *Service) SaveTemplate(ctx context.Context, a access.Actor, id int64, t 
 	if t.Anchor != "start" && t.Anchor != "end" {
 		l.Add("anchor", "err.invalid")
 	}
-	if t.OffsetWorkdays < -30 || t.OffsetWorkdays > 30 {
-		l.Add("offset_workdays", "err.booking_out_of_range", "min", -30, "max", 30)
+	if t.OffsetDays < -30 || t.OffsetDays > 30 {
+		l.Add("offset_days", "err.booking_out_of_range", "min", -30, "max", 30)
 	}
 	if t.OffsetMin < -7*24*60 || t.OffsetMin > 7*24*60 {
 		l.Add("offset_min", "err.booking_out_of_range", "min", -7*24*60, "max", 7*24*60)
 	}
-	if t.OffsetWorkdays != 0 && !hhmm.MatchString(t.AtTime) {
+	if t.OffsetDays != 0 && !hhmm.MatchString(t.AtTime) {
 		l.Add("at_time", "err.booking_hhmm")
 	}
-	if t.OffsetWorkdays == 0 {
+	if t.OffsetDays == 0 {
 		t.AtTime = ""
 	}
 	if t.Title == "" {
@@ -144,14 +145,14 @@ func (s *Service) SaveTemplate(ctx context.Context, a access.Actor, id int64, t 
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		var err error
 		if id == 0 {
-			id, err = store.InsertID(ctx, tx, `INSERT INTO runsheet_templates (venue_kind, purpose, role, phase, anchor, offset_workdays, offset_min, at_time, title, title_en, sort, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-				t.VenueKind, t.Purpose, t.Role, t.Phase, t.Anchor, t.OffsetWorkdays, t.OffsetMin, t.AtTime, t.Title, t.TitleEn, t.Sort, t.Active)
+			id, err = store.InsertID(ctx, tx, `INSERT INTO runsheet_templates (venue_kind, purpose, role, phase, anchor, offset_days, offset_min, at_time, title, title_en, sort, active) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				t.VenueKind, t.Purpose, t.Role, t.Phase, t.Anchor, t.OffsetDays, t.OffsetMin, t.AtTime, t.Title, t.TitleEn, t.Sort, t.Active)
 			if err != nil {
 				return fmt.Errorf("insert run-sheet template: %w", err)
 			}
 		} else {
-			res, err := tx.Exec(ctx, `UPDATE runsheet_templates SET venue_kind = ?, purpose = ?, role = ?, phase = ?, anchor = ?, offset_workdays = ?, offset_min = ?, at_time = ?, title = ?, title_en = ?, sort = ?, active = ? WHERE id = ?`,
-				t.VenueKind, t.Purpose, t.Role, t.Phase, t.Anchor, t.OffsetWorkdays, t.OffsetMin, t.AtTime, t.Title, t.TitleEn, t.Sort, t.Active, id)
+			res, err := tx.Exec(ctx, `UPDATE runsheet_templates SET venue_kind = ?, purpose = ?, role = ?, phase = ?, anchor = ?, offset_days = ?, offset_min = ?, at_time = ?, title = ?, title_en = ?, sort = ?, active = ? WHERE id = ?`,
+				t.VenueKind, t.Purpose, t.Role, t.Phase, t.Anchor, t.OffsetDays, t.OffsetMin, t.AtTime, t.Title, t.TitleEn, t.Sort, t.Active, id)
 			if err != nil {
 				return fmt.Errorf("update run-sheet template: %w", err)
 			}

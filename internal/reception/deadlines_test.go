@@ -49,8 +49,8 @@ func TestMilestonesAround2026Holidays(t *testing.T) {
 	}
 }
 
-// An application is late when fewer than five working days lie between
-// the day it is submitted and the visit.
+// An application is late when it is submitted after the T-5 date: five
+// working days before the visit.
 func TestLateApplication(t *testing.T) {
 	svc := newService(t)
 	cases := []struct {
@@ -65,15 +65,37 @@ func TestLateApplication(t *testing.T) {
 		{at(2026, 2, 24, 9, 0), "2026-03-02", false}, // 25, 26, 27, 28 (make-up), Mar 2
 		{at(2026, 2, 25, 9, 0), "2026-03-02", true},
 		{at(2026, 9, 24, 9, 0), "2026-10-09", false},
-		{at(2026, 9, 25, 9, 0), "2026-10-09", false}, // Mid-Autumn and National Day off: 28, 29, 30, Oct 8, 9
+		{at(2026, 9, 24, 22, 0), "2026-10-09", false}, // T-5 is Thu Sep 24: Oct 8, Sep 30, 29, 28, then 24 (25-27 Mid-Autumn)
+		{at(2026, 9, 25, 9, 0), "2026-10-09", true},   // after the T-5 date shown, though a holiday
 		{at(2026, 9, 28, 9, 0), "2026-10-09", true},
 		{at(2026, 9, 20, 9, 0), "2026-09-28", false}, // Sun Sep 20 is a make-up day: 21–24, 28
 		{at(2026, 9, 21, 9, 0), "2026-09-28", true},
+		{at(2026, 3, 2, 18, 0), "2026-03-07", false}, // Saturday visit: T-5 is Monday 2 March
+		{at(2026, 3, 3, 9, 0), "2026-03-07", true},
+		{at(2026, 3, 1, 9, 0), "2026-03-07", false}, // the Sunday before T-5
 	}
 	for _, c := range cases {
 		r := reception.Reception{VisitDate: c.visit}
 		if got := svc.IsLate(c.submitted, r.Visit(shanghai), 5); got != c.late {
 			t.Errorf("submitted %s for %s: late = %v, want %v", c.submitted.Format("2006-01-02 15:04"), c.visit, got, c.late)
+		}
+	}
+}
+
+// TestLateMatchesDateShown: for every visit date of 2026 (weekdays,
+// weekends, holidays, make-up days) an application on the T-5 date shown
+// is on time and one the day after is late.
+func TestLateMatchesDateShown(t *testing.T) {
+	svc := newService(t)
+	for d := time.Date(2026, 1, 1, 0, 0, 0, 0, shanghai); d.Year() == 2026; d = d.AddDate(0, 0, 1) {
+		for _, min := range []int{1, 5, 10} {
+			by := svc.ApplyBy(d, min)
+			if svc.IsLate(by.Add(23*time.Hour), d, min) {
+				t.Errorf("visit %s, T-%d shown as %s: an application that day is late", d.Format(time.DateOnly), min, by.Format(time.DateOnly))
+			}
+			if !svc.IsLate(by.AddDate(0, 0, 1).Add(time.Hour), d, min) {
+				t.Errorf("visit %s, T-%d shown as %s: an application the day after is on time", d.Format(time.DateOnly), min, by.Format(time.DateOnly))
+			}
 		}
 	}
 }

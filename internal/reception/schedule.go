@@ -45,9 +45,16 @@ func (s *Service) milestones(r Reception) []Milestone {
 	return out
 }
 
+// ApplyBy is the last day an application for a visit on visit is on time:
+// min working days before it (the T-5 date the form shows). For a visit
+// on a Saturday or a holiday the count starts from the working days before.
+func (s *Service) ApplyBy(visit time.Time, min int) time.Time {
+	return s.WorkdayOffset(visit, -min)
+}
+
 // IsLate reports whether an application made at submitted for a visit on
-// visit leaves fewer than min working days: the working days after the
-// submission date up to and including the visit date are counted.
+// visit is late: submitted after the ApplyBy date (in the site's zone), so
+// the date shown and the lateness never disagree.
 func (s *Service) IsLate(submitted, visit time.Time, min int) bool {
-	return s.Cal.WorkdaysBetween(submitted.In(s.Loc), visit) < min
+	return submitted.In(s.Loc).Format(time.DateOnly) > s.ApplyBy(visit, min).In(s.Loc).Format(time.DateOnly)
 }

@@ -216,11 +216,28 @@ func Create(ctx context.Context, q store.Querier, now time.Time, a access.Actor,
 // Due computes a deadline relative to anchor: the working day workdays
 // away (negative = before; 0 = anchor's own date) at the local time at
 // ("HH:MM" in loc; empty keeps anchor's time of day). The result is UTC.
+// Use it where a seed says 工作日; DueDays where it says 天.
 func Due(anchor time.Time, workdays int, at string, cal *workday.Calendar, loc *time.Location) (time.Time, error) {
 	if cal == nil || loc == nil {
 		return time.Time{}, errors.New("task due: nil calendar or location")
 	}
-	d := cal.AddWorkdays(anchor, workdays).In(loc)
+	return atTimeOfDay(cal.AddWorkdays(anchor, workdays).In(loc), at, loc)
+}
+
+// DueDays computes a deadline days calendar days from anchor's local date
+// (negative = before), at the local time at ("HH:MM"; empty keeps
+// anchor's time of day). The result is UTC.
+func DueDays(anchor time.Time, days int, at string, loc *time.Location) (time.Time, error) {
+	if loc == nil {
+		return time.Time{}, errors.New("task due: nil location")
+	}
+	l := anchor.In(loc)
+	y, m, d := l.Date()
+	return atTimeOfDay(time.Date(y, m, d+days, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc), at, loc)
+}
+
+// atTimeOfDay moves d (local) to the clock time at ("HH:MM") of its date.
+func atTimeOfDay(d time.Time, at string, loc *time.Location) (time.Time, error) {
 	if at == "" {
 		return d.UTC(), nil
 	}

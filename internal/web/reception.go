@@ -375,7 +375,7 @@ func (s *Server) rcFormPage(r *http.Request, a access.Actor, id int64, f url.Val
 	d.Companions = padPeople(peopleFromForm(f, "comp"), 3)
 	d.Helpers = padPeople(peopleFromForm(f, "helper"), 2)
 	if v, err := time.ParseInLocation(time.DateOnly, f.Get("visit_date"), s.app.Loc); err == nil {
-		d.Deadline = s.app.Reception.WorkdayOffset(v, -cfg.MinWorkdays).Format(time.DateOnly)
+		d.Deadline = s.app.Reception.ApplyBy(v, cfg.MinWorkdays).Format(time.DateOnly)
 		d.LateWarning = s.app.Reception.IsLate(s.app.Clock.Now(), v, cfg.MinWorkdays)
 	}
 	title := "reception.new"

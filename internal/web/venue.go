@@ -415,7 +415,7 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request, a access.A
 	_ = r.ParseForm()
 	f := r.PostForm
 	id, _ := strconv.ParseInt(f.Get("id"), 10, 64)
-	wd, err1 := strconv.Atoi(strings.TrimSpace(f.Get("offset_workdays")))
+	wd, err1 := strconv.Atoi(strings.TrimSpace(f.Get("offset_days")))
 	om, err2 := strconv.Atoi(strings.TrimSpace(f.Get("offset_min")))
 	sort, _ := strconv.Atoi(f.Get("sort"))
 	if err1 != nil || err2 != nil {
@@ -423,7 +423,7 @@ func (s *Server) templateSave(w http.ResponseWriter, r *http.Request, a access.A
 		return
 	}
 	t := booking.Template{VenueKind: f.Get("venue_kind"), Purpose: f.Get("purpose"), Role: f.Get("role"), Phase: f.Get("phase"), Anchor: f.Get("anchor"),
-		OffsetWorkdays: wd, OffsetMin: om, AtTime: strings.TrimSpace(f.Get("at_time")), Title: f.Get("title"), TitleEn: f.Get("title_en"), Sort: sort, Active: f.Get("active") == "on"}
+		OffsetDays: wd, OffsetMin: om, AtTime: strings.TrimSpace(f.Get("at_time")), Title: f.Get("title"), TitleEn: f.Get("title_en"), Sort: sort, Active: f.Get("active") == "on"}
 	if _, err := s.app.Bookings.SaveTemplate(r.Context(), a, id, t); err != nil {
 		s.setupFail(w, r, err)
 		return
