@@ -60,6 +60,7 @@ func New(a *app.App) *Server {
 	s.routesWorkdays()
 	s.routesClients()
 	s.routesReception()
+	s.routesReceptionRoom()
 	s.routesBooking()
 	s.routesMeetings()
 	s.routesToday()

@@ -38,8 +38,8 @@ func steps() []step {
 	return []step{
 		{"people", loadPeople},
 		{"clients", loadClients},
-		{"receptions", loadReceptions},
 		{"bookings", loadBookings},
+		{"receptions", loadReceptions}, // after the venues: a case books its meeting room
 		{"meetings", loadMeetings},
 		{"client-user", loadClientUser},
 	}

@@ -3,13 +3,18 @@ package demo
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/app"
 	"jiedai/internal/approval"
+	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
+	"jiedai/internal/errs"
 	"jiedai/internal/reception"
+	"jiedai/internal/venue"
 )
 
 // demoOrg is a client organisation with its contacts.
@@ -145,6 +150,34 @@ func (d *loader) at(t time.Time) *reception.Service {
 	return reception.New(d.app.DB, clock.NewFake(t), d.app.Calendar, d.app.Loc)
 }
 
+// bookCaseRoom books the case's meeting room at the time of its itinerary
+// in the first meeting room free and open then (else any venue), as the
+// office would at t.
+func (d *loader) bookCaseRoom(ctx context.Context, t time.Time, office access.Actor, id int64) error {
+	clk := clock.NewFake(t)
+	vs := venue.New(d.app.DB, clk, d.app.Loc)
+	bs := booking.New(d.app.DB, clk, d.app.Loc, d.app.Calendar, vs)
+	rs := d.at(t)
+	its, err := rs.Itinerary(ctx, office, id)
+	if err != nil {
+		return err
+	}
+	start, end := reception.RoomSlot(its)
+	venues, err := vs.All(ctx, nil)
+	if err != nil {
+		return err
+	}
+	rooms := func(v venue.Venue) bool { return v.Kind == venue.KindMeetingRoom }
+	venues = append(slices.DeleteFunc(slices.Clone(venues), func(v venue.Venue) bool { return !rooms(v) }), slices.DeleteFunc(venues, rooms)...)
+	for _, v := range venues {
+		_, err := app.BookCaseRoom(ctx, d.app.DB, bs, rs, d.app.Loc, office, id, v.ID, start.In(d.app.Loc).Format("15:04"), end.In(d.app.Loc).Format("15:04"))
+		if k := errs.As(err).Kind; err == nil || (k != errs.Conflict && k != errs.Invalid) {
+			return err
+		}
+	}
+	return fmt.Errorf("demo reception %d: no meeting room free %s–%s", id, start, end)
+}
+
 // runCase takes one case as far as its stage, at the times it would have
 // happened.
 func (d *loader) runCase(ctx context.Context, c demoCase, items map[string]int64) error {
@@ -271,6 +304,9 @@ func (d *loader) runCase(ctx context.Context, c demoCase, items map[string]int64
 	}
 	if c.stage == reception.StatusPlanning {
 		return nil
+	}
+	if err := d.bookCaseRoom(ctx, applied.Add(3*time.Hour), office, r.ID); err != nil {
+		return err
 	}
 	if r, err = plan.SubmitPlan(ctx, office, r.ID); err != nil {
 		return err

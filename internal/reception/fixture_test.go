@@ -6,12 +6,15 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/app"
 	"jiedai/internal/auth"
+	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
+	"jiedai/internal/venue"
 	"jiedai/internal/workday"
 )
 
@@ -105,6 +108,33 @@ func (f *fixture) application(date string) reception.Application {
 			OtherMaterials: "公司宣传册、合作方案打印件 10 份",
 		},
 	}
+}
+
+// bookRoom books the case's meeting room (a 20-seat room at the internal
+// rate of 100 yuan an hour) from start to end, as the office would.
+func (f *fixture) bookRoom(id int64, start, end time.Time) booking.Booking {
+	f.t.Helper()
+	vs := venue.New(f.db, f.clk, shanghai)
+	in := venue.Defaults()
+	in.Name, in.Code, in.Capacity, in.OpenDays = "第一会议室", "R1", 20, 127
+	in.Rates.Internal = venue.Rate{Hour: 10000, HalfDay: 30000, FullDay: 50000}
+	v, err := vs.Create(f.ctx, f.u["wang"], in)
+	f.must(err)
+	b, err := f.tryBookRoom(id, v.ID, start, end)
+	f.must(err)
+	return b
+}
+
+// tryBookRoom books the case's meeting room in venue venueID.
+func (f *fixture) tryBookRoom(id, venueID int64, start, end time.Time) (booking.Booking, error) {
+	return app.BookCaseRoom(f.ctx, f.db, f.rooms(), f.svc, shanghai, f.u["wang"], id, venueID, start.In(shanghai).Format("15:04"), end.In(shanghai).Format("15:04"))
+}
+
+// rooms is the booking service on the fixture's clock.
+func (f *fixture) rooms() *booking.Service {
+	cal, err := workday.New(shanghai, nil)
+	f.must(err)
+	return booking.New(f.db, f.clk, shanghai, cal, venue.New(f.db, f.clk, shanghai))
 }
 
 func (f *fixture) must(err error) {

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -311,20 +312,63 @@ func CanBookRoom(a access.Actor, r Reception) bool {
 	return r.Form.MeetingRoom && CanManage(a, r) && (r.Status == StatusPlanning || r.Status == StatusPlanReview || r.Status == StatusReady)
 }
 
-// SetBooking records the meeting-room booking made for the case.
-func (s *Service) SetBooking(ctx context.Context, a access.Actor, id, bookingID int64) error {
+// RoomTimes reads the meeting room's clock times ("HH:MM", fields
+// room_start and room_end) on the case's visit day in the site's zone.
+func RoomTimes(r Reception, loc *time.Location, from, to string) (start, end time.Time, err error) {
+	day := r.Visit(loc)
+	var l errs.List
+	at := func(field, hm string) time.Time {
+		t, err := time.Parse("15:04", strings.TrimSpace(hm))
+		if err != nil || day.IsZero() {
+			l.Add(field, "err.reception.bad_time")
+			return time.Time{}
+		}
+		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+	}
+	start, end = at("room_start", from), at("room_end", to)
+	return start, end, l.Err()
+}
+
+// LinkRoomTx records, in the caller's transaction, the meeting room booked
+// for the case (booking module) and puts its cost on the case's budget:
+// one venue line, replaced when the room is booked again.
+func (s *Service) LinkRoomTx(ctx context.Context, tx *store.Tx, a access.Actor, id, bookingID int64, room string, costFen int64) error {
 	now := s.Clock.Now()
-	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		r, err := s.load(ctx, tx, id)
-		if err != nil {
+	r, err := s.load(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if !CanBookRoom(a, r) {
+		return errs.Forbid()
+	}
+	if _, err := tx.Exec(ctx, `UPDATE receptions SET booking_id = ?, updated_at = ? WHERE id = ?`, bookingID, store.Ms(now), id); err != nil {
+		return fmt.Errorf("link booking to reception %d: %w", id, err)
+	}
+	res, err := tx.Exec(ctx, `UPDATE reception_expenses SET item = ?, budget_fen = ?, updated_at = ? WHERE reception_id = ? AND category = ?`,
+		room, costFen, store.Ms(now), id, ExpenseVenue)
+	if err != nil {
+		return fmt.Errorf("update the room's budget line: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		if err := insertExpense(ctx, tx, now, id, ExpenseInput{Category: ExpenseVenue, Item: room, BudgetFen: costFen}); err != nil {
 			return err
 		}
-		if !CanBookRoom(a, r) {
-			return errs.Forbid()
-		}
-		if _, err := tx.Exec(ctx, `UPDATE receptions SET booking_id = ?, updated_at = ? WHERE id = ?`, bookingID, store.Ms(now), id); err != nil {
-			return fmt.Errorf("link booking to reception %d: %w", id, err)
-		}
-		return auditCase(ctx, tx, now, a, id, "book_room", map[string]any{"booking_id": r.BookingID}, map[string]any{"booking_id": bookingID})
-	})
+	}
+	return auditCase(ctx, tx, now, a, id, "book_room", map[string]any{"booking_id": r.BookingID}, map[string]any{"booking_id": bookingID, "room": room, "cost_fen": costFen})
+}
+
+// RoomHeld reports whether the meeting room the application asked for is
+// held: a booking linked to the case that still holds its slot.
+func RoomHeld(ctx context.Context, q store.Querier, r Reception) (bool, error) {
+	if !r.Form.MeetingRoom {
+		return true, nil
+	}
+	if r.BookingID == 0 {
+		return false, nil
+	}
+	var n int
+	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM bookings WHERE id = ? AND active = ?`, r.BookingID, true).Scan(&n); err != nil {
+		return false, fmt.Errorf("check the room of reception %d: %w", r.ID, err)
+	}
+	return n == 1, nil
 }

@@ -14,7 +14,11 @@ import (
 )
 
 // ExpenseCategories are the budget lines of a case (活动结算).
-var ExpenseCategories = []string{"standard", "car", "tickets", "hotel", "lunch", "dinner", "entertainment", "gifts", "materials", "other"}
+var ExpenseCategories = []string{"standard", "car", "tickets", "hotel", "lunch", "dinner", "entertainment", "gifts", "materials", ExpenseVenue, "other"}
+
+// ExpenseVenue is the line of the meeting room booked for the case: its
+// internal-rate cost belongs to the case's budget.
+const ExpenseVenue = "venue"
 
 // Expense is a budget line with its actual cost once settled.
 type Expense struct {

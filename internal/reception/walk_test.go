@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"jiedai/internal/approval"
+	"jiedai/internal/booking"
 	"jiedai/internal/errs"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
@@ -139,10 +140,27 @@ func TestWholeCase(t *testing.T) {
 			t.Fatalf("budget lines: %+v", st.Lines)
 		}
 
-		// The plan cannot go up while duties lack owners.
+		// The plan cannot go up while duties lack owners, nor while the
+		// meeting room the application asked for is not held.
 		_, err = svc.SubmitPlan(ctx, u["wang"], r.ID)
-		if fe := fieldErrs(err); fe["duties"] != "err.reception.duties_unowned" {
-			t.Fatalf("plan with unowned duties: %v", err)
+		if fe := fieldErrs(err); fe["duties"] != "err.reception.duties_unowned" || fe["room"] != "err.reception.room_not_held" {
+			t.Fatalf("plan with unowned duties and no room: %v", err)
+		}
+		// The room is the company's own use, approved with the case: the
+		// internal rate, no client, no letter or reply-by, confirmed at
+		// once, its cost a line of the case's budget.
+		room := f.bookRoom(r.ID, at(2026, 2, 24, 10, 0), at(2026, 2, 24, 12, 0))
+		if room.Purpose != booking.PurposeInternal || room.Status != booking.StatusConfirmed || room.ClientName != "" || room.OrgID != 0 ||
+			!room.ReplyBy.IsZero() || room.QuoteFen != 20000 {
+			t.Fatalf("case room: %+v", room)
+		}
+		if _, err := f.tryBookRoom(r.ID, room.VenueID, room.Start.Add(3*time.Hour), room.End.Add(3*time.Hour)); kind(err) != errs.Conflict {
+			t.Fatalf("a second room while one is held: %v", err)
+		}
+		st, err = svc.Settlement(ctx, u["wang"], r.ID)
+		f.must(err)
+		if l := st.Lines[len(st.Lines)-1]; len(st.Lines) != 7 || l.Category != reception.ExpenseVenue || l.BudgetFen != 20000 || l.Item != room.VenueName {
+			t.Fatalf("room on the budget: %+v", st.Lines)
 		}
 		for _, d := range duties {
 			if d.Task.OwnerID == 0 {
@@ -174,6 +192,15 @@ func TestWholeCase(t *testing.T) {
 			}
 		}
 		r, err = svc.SubmitPlan(ctx, u["wang"], r.ID)
+		f.must(err)
+		// The room falls through while the plan is in review: the plan cannot
+		// be approved until the room is booked again.
+		_, err = f.rooms().Cancel(ctx, u["wang"], room.ID, "会议室设备检修", false)
+		f.must(err)
+		if _, err := svc.Decide(ctx, u["liu"], r.ID, approval.Approve, ""); fieldErrs(err)["room"] != "err.reception.room_not_held" {
+			t.Fatalf("plan approved without its room: %v", err)
+		}
+		_, err = f.tryBookRoom(r.ID, room.VenueID, room.Start, room.End)
 		f.must(err)
 		r, err = svc.Decide(ctx, u["liu"], r.ID, approval.Approve, "")
 		f.must(err)

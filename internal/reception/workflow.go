@@ -159,6 +159,14 @@ func (s *Service) Decide(ctx context.Context, a access.Actor, id int64, action, 
 		default:
 			return stateError(r.Status, action)
 		}
+		if entity == EntityPlan && action == approval.Approve {
+			// A plan cannot be approved while the room it asked for is not held.
+			if held, err := RoomHeld(ctx, tx, r); err != nil {
+				return err
+			} else if !held {
+				return errs.Field("room", "err.reception.room_not_held")
+			}
+		}
 		ch, err := approval.Get(ctx, tx, entity, id)
 		if err != nil {
 			return err
@@ -254,6 +262,11 @@ func (s *Service) SubmitPlan(ctx context.Context, a access.Actor, id int64) (Rec
 		}
 		if unowned > 0 {
 			l.Add("duties", "err.reception.duties_unowned", "n", unowned)
+		}
+		if held, err := RoomHeld(ctx, tx, r); err != nil {
+			return err
+		} else if !held {
+			l.Add("room", "err.reception.room_not_held")
 		}
 		if err := l.Err(); err != nil {
 			return err

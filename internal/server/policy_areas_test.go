@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/meeting"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
+	"jiedai/internal/venue"
 )
 
 // The policy rows of the reception, client and meeting areas. Their
@@ -99,6 +100,9 @@ var rcSteps = []fixtureStep{
 				return err
 			}
 		}
+		if err := e.rcBookRoom(ctx, id); err != nil {
+			return err
+		}
 		_, err = e.app.Reception.SubmitPlan(ctx, office, id)
 		return err
 	}},
@@ -114,6 +118,21 @@ var rcSteps = []fixtureStep{
 		_, err := e.app.Reception.Finish(ctx, e.by[access.Office].actor, id)
 		return err
 	}},
+}
+
+// rcBookRoom books the meeting room the case asked for: a room of its
+// own, from the next hour for an hour.
+func (e *authzEnv) rcBookRoom(ctx context.Context, id int64) error {
+	office := e.by[access.Office].actor
+	in := venue.Defaults()
+	in.Name, in.Code, in.Capacity, in.OpenFrom, in.OpenTo, in.OpenDays = fmt.Sprintf("接待会议室%d", id), fmt.Sprintf("RCROOM%d", id), 20, 0, 1440, 127
+	v, err := e.app.Venues.Create(ctx, office, in)
+	if err != nil {
+		return err
+	}
+	start := e.app.Clock.Now().Truncate(time.Hour).Add(time.Hour).In(e.app.Loc)
+	_, err = e.app.BookCaseRoom(ctx, office, id, v.ID, start.Format("15:04"), start.Add(time.Hour).Format("15:04"))
+	return err
 }
 
 // newReception makes a case of orgA applied for by zhouwen and walks it
@@ -262,6 +281,11 @@ func receptionPolicy() []rule {
 		{route: "POST /api/v1/receptions/{id}/start", allow: rcDesk, make: onCase(ready, false, "", `{}`)},
 		{route: "POST /api/v1/receptions/{id}/finish", allow: rcManage, make: onCase(ongoing, false, "", `{}`)},
 		{route: "POST /api/v1/receptions/{id}/close", allow: rcManage, make: onCase(wrapup, false, "", `{}`)},
+		{route: "POST /api/v1/receptions/{id}/room", allow: rcManage, make: func(e *authzEnv, s *subject, p string) call {
+			c := onCase(planning, true, "", "")(e, s, p)
+			c.body = fmt.Sprintf(`{"venue_id":%d,"start":"21:00","end":"22:00"}`, e.rooms[len(e.rooms)-1].ID)
+			return c
+		}},
 		{route: "POST /api/v1/receptions/{id}/cancel", allow: rcManage, make: onCase(planning, true, "", `{"reason":"客户行程取消"}`)},
 		{route: "GET /api/v1/receptions/{id}/approvals", allow: rcView, make: onCase(pending, false, "", "")},
 		{route: "GET /api/v1/receptions/{id}/duties", allow: staff(), make: onCase(planning, false, "", "")},

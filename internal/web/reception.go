@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"html/template"
 	"math"
@@ -1023,50 +1022,10 @@ func bookingEnded(b booking.Booking) bool {
 	return false
 }
 
-// rcBookRoom requests the meeting room through the booking module and
-// links the booking to the case.
+// rcBookRoom books the case's meeting room (internal use, approved with
+// the case) and links it to the case.
 func (s *Server) rcBookRoom(r *http.Request, a access.Actor, id int64) error {
-	ctx := r.Context()
-	rc, err := s.app.Reception.Get(ctx, a, id)
-	if err != nil {
-		return err
-	}
-	if !reception.CanBookRoom(a, rc) {
-		return errs.Forbid()
-	}
-	if rc.BookingID != 0 {
-		// A rejected, cancelled, forfeited or bumped request may be made again.
-		if b, err := s.app.Bookings.Get(ctx, a, rc.BookingID); err != nil || !bookingEnded(b) {
-			return errs.New(errs.Conflict, "err.reception.room_booked")
-		}
-	}
 	f := r.PostForm
-	day := rc.Visit(s.app.Loc)
-	var l errs.List
-	at := func(field string) time.Time {
-		t, err := time.ParseInLocation("15:04", f.Get(field), s.app.Loc)
-		if err != nil {
-			l.Add(field, "err.reception.bad_time")
-			return time.Time{}
-		}
-		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, s.app.Loc)
-	}
-	start, end := at("room_start"), at("room_end")
-	if formID(f, "venue_id") == 0 {
-		l.Add("venue_id", "err.required")
-	}
-	if err := l.Err(); err != nil {
-		return err
-	}
-	b, err := s.app.Bookings.Create(ctx, a, booking.Request{VenueID: formID(f, "venue_id"), Start: start, End: end, Title: rc.Code + " " + rc.OrgName,
-		Headcount: rc.Headcount + len(rc.Form.Helpers) + 1, Purpose: booking.PurposeClient, OrgID: rc.OrgID, ClientName: rc.OrgName, ContactName: rc.Guest.Name,
-		Notes: rc.Purpose})
-	if err != nil {
-		var e *errs.Error
-		if errors.As(err, &e) && e.Field == "" && e.Kind == errs.Conflict {
-			e.Field = "venue_id"
-		}
-		return err
-	}
-	return s.app.Reception.SetBooking(ctx, a, id, b.ID)
+	_, err := s.app.BookCaseRoom(r.Context(), a, id, formID(f, "venue_id"), f.Get("room_start"), f.Get("room_end"))
+	return err
 }

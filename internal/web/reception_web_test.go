@@ -194,7 +194,8 @@ func postForm(t *testing.T, c *http.Client, u string, v url.Values) (int, string
 	return resp.StatusCode, string(data)
 }
 
-// A case that needs a meeting room requests it through the booking module.
+// A case that needs a meeting room books it through the booking module:
+// internal use, approved with the case (no letter, no client, no invoice).
 func TestReceptionBooksMeetingRoom(t *testing.T) {
 	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
 	srv := apptest.Serve(t, a)
@@ -233,25 +234,28 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 		t.Fatal("booking not linked")
 	}
 	b, err := a.Bookings.Get(ctx, access.SystemActor(), got.BookingID)
-	if err != nil || b.VenueID != venueID || b.OrgID != r.OrgID {
+	if err != nil || b.VenueID != venueID || b.OrgID != 0 || b.Purpose != booking.PurposeInternal || b.Status != booking.StatusConfirmed || !b.ReplyBy.IsZero() {
 		t.Fatalf("booking: %+v %v", b, err)
+	}
+	if sheet := checkPage(t, c, fmt.Sprintf("%s/bookings/%d", srv.URL, b.ID), 200); strings.Contains(sheet, "开具发票") || strings.Contains(sheet, "/letter") {
+		t.Fatal("the case's room shows a client letter or an invoice duty")
 	}
 	body = checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
 	if !strings.Contains(body, fmt.Sprintf("/bookings/%d", b.ID)) {
 		t.Fatal("plan tab does not show the booking")
 	}
 	if strings.Contains(body, "/book-room") {
-		t.Fatal("a second room request is offered while the first is pending")
+		t.Fatal("a second room request is offered while the first is held")
 	}
 
-	// The booking office turns the request down: the case shows it and may
-	// ask again, and the new booking replaces the old one.
-	if _, err := a.Bookings.Reject(ctx, access.SystemActor(), b.ID, "该时段已有内部会议"); err != nil {
+	// The booking office lets the room go: the case shows it and may book
+	// again, and the new booking replaces the old one.
+	if _, err := a.Bookings.Cancel(ctx, access.SystemActor(), b.ID, "会议室设备检修", true); err != nil {
 		t.Fatal(err)
 	}
 	body = checkPage(t, c, fmt.Sprintf("%s/receptions/%d/plan", srv.URL, r.ID), 200)
 	if !strings.Contains(body, fmt.Sprintf("/bookings/%d", b.ID)) || !strings.Contains(body, "/book-room") {
-		t.Fatal("after a rejection the plan tab should show the old booking and offer a new request")
+		t.Fatal("after the room was let go the plan tab should show the old booking and offer a new request")
 	}
 	code, page = postForm(t, c, fmt.Sprintf("%s/receptions/%d/book-room", srv.URL, r.ID), url.Values{"venue_id": {fmt.Sprint(venueID)}, "room_start": {"14:00"}, "room_end": {"15:30"}})
 	if code != 303 {
@@ -263,7 +267,7 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 	}
 
 	// The visit is called off: the room it holds is let go with it, and
-	// the rejected first booking stays as it was.
+	// the first booking, let go before, stays as it was.
 	ou, err := a.Auth.GetByUsername(ctx, "office")
 	if err != nil {
 		t.Fatal(err)
@@ -276,7 +280,7 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 	if err != nil || nb.Status != booking.StatusCancelled || !strings.Contains(nb.CancelReason, "客户行程取消") {
 		t.Fatalf("the case's booking after the case was cancelled: %s %q %v", nb.Status, nb.CancelReason, err)
 	}
-	if ob, _ := a.Bookings.Get(ctx, access.SystemActor(), b.ID); ob.Status != booking.StatusRejected {
-		t.Fatalf("the rejected booking became %s", ob.Status)
+	if ob, _ := a.Bookings.Get(ctx, access.SystemActor(), b.ID); ob.Status != booking.StatusCancelled || ob.CancelReason != "会议室设备检修" {
+		t.Fatalf("the first booking became %s %q", ob.Status, ob.CancelReason)
 	}
 }
