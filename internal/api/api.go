@@ -63,6 +63,7 @@ func New(a *app.App) *Server {
 	s.routesReceptionRoom()
 	s.routesBooking()
 	s.routesMeetings()
+	s.routesMeetingConfig()
 	s.routesToday()
 	return s
 }

@@ -450,6 +450,11 @@ func (s *Service) can(ctx context.Context, a access.Actor, d Detail) map[string]
 	c["notice"] = mg && (m.Status == StatusApproved || m.Status == StatusNotified)
 	c["cancel"] = mg && (m.Status == StatusDraft || m.Status == StatusReturned || m.Status == StatusRequested || m.Status == StatusApproved || m.Status == StatusNotified)
 	c["start"] = mg && m.Status == StatusNotified
+	if c["start"] {
+		cfg, err := LoadConfig(ctx, s.DB)
+		from, to := cfg.StartWindow(m)
+		c["start"] = err == nil && !s.now().Before(from) && s.now().Before(to)
+	}
 	c["end"] = mg && m.Status == StatusInProgress
 	c["signin"] = canSignIn(a, m) && (m.Status == StatusNotified || m.Status == StatusInProgress) && !s.now().Before(m.StartAt.Add(-SignInWindow))
 	c["notes"] = canRecord(a, m) && (m.Status == StatusInProgress || m.Status == StatusEnded)
@@ -650,13 +655,25 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 	return s.GetVia(ctx, a, id, "page")
 }
 
-// Start opens the meeting (the host's opening, 004 第二章 二 2).
+// Start opens the meeting (the host's opening, 004 第二章 二 2), only
+// within its start window: from the configured minutes before its time
+// until its planned end.
 func (s *Service) Start(ctx context.Context, a access.Actor, id int64) (Detail, error) {
-	return s.transition(ctx, a, id, "start", []string{StatusNotified}, StatusInProgress, "started_at")
+	return s.transition(ctx, a, id, "start", []string{StatusNotified}, StatusInProgress, "started_at", func(ctx context.Context, tx *store.Tx, m Meeting) error {
+		cfg, err := LoadConfig(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if from, to := cfg.StartWindow(m); s.now().Before(from) || !s.now().Before(to) {
+			return errs.New(errs.Conflict, "err.meeting.start_window", "from", from.In(s.Loc).Format("2006-01-02 15:04"), "to", to.In(s.Loc).Format("15:04"))
+		}
+		return nil
+	})
 }
 
-// End closes the meeting: everyone not signed in is marked absent (or on
-// leave), the minutes are opened with their 24 h and 48 h deadlines, and
+// End closes the meeting: every attendee with an account who did not sign
+// in is marked absent (or on leave, when granted); outside guests, who
+// sign in at the desk if at all, are left unmarked. The minutes are opened with their 24 h and 48 h deadlines, and
 // the reminders for both are scheduled.
 func (s *Service) End(ctx context.Context, a access.Actor, id int64) (Detail, error) {
 	now := s.now()
@@ -674,7 +691,7 @@ func (s *Service) End(ctx context.Context, a access.Actor, id int64) (Detail, er
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, ended_at = ?, updated_at = ? WHERE id = ? AND status = ?`, StatusEnded, store.Ms(now), store.Ms(now), id, StatusInProgress); err != nil {
 			return fmt.Errorf("end meeting %d: %w", id, err)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET attendance = CASE WHEN leave_status = ? THEN ? ELSE ? END WHERE meeting_id = ? AND attendance = ''`,
+		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET attendance = CASE WHEN leave_status = ? THEN ? ELSE ? END WHERE meeting_id = ? AND attendance = '' AND user_id IS NOT NULL`,
 			LeaveApproved, AttendLeave, AttendAbsent, id); err != nil {
 			return fmt.Errorf("mark absentees of meeting %d: %w", id, err)
 		}
@@ -690,8 +707,9 @@ func (s *Service) End(ctx context.Context, a access.Actor, id int64) (Detail, er
 	return s.Get(ctx, a, id)
 }
 
-// transition is a simple status change with a timestamp column.
-func (s *Service) transition(ctx context.Context, a access.Actor, id int64, action string, from []string, to, stampCol string) (Detail, error) {
+// transition is a simple status change with a timestamp column; check
+// refuses it for the meeting as it stands.
+func (s *Service) transition(ctx context.Context, a access.Actor, id int64, action string, from []string, to, stampCol string, check func(context.Context, *store.Tx, Meeting) error) (Detail, error) {
 	now := s.now()
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		m, err := get(ctx, tx, id)
@@ -707,6 +725,9 @@ func (s *Service) transition(ctx context.Context, a access.Actor, id int64, acti
 		}
 		if !ok {
 			return errs.State(m.Status, action)
+		}
+		if err := check(ctx, tx, m); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, `+stampCol+` = ?, updated_at = ? WHERE id = ? AND status = ?`, to, store.Ms(now), store.Ms(now), id, m.Status); err != nil {
 			return fmt.Errorf("%s meeting %d: %w", action, id, err)

@@ -385,3 +385,65 @@ func TestMinutesDeadlineBoundaries(t *testing.T) {
 		})
 	}
 }
+
+// TestStartWindowAndAbsences: a notified meeting can be opened only from
+// the configured minutes before its time until its planned end (the page
+// offers the button only then); ending it marks absent only the attendees
+// with an account who did not sign in, never an outside guest.
+func TestStartWindowAndAbsences(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, at(2026, 12, 3, 9, 0))
+		s := f.svc
+		start := at(2026, 12, 14, 10, 0)
+		d := must(s.Create(ctx, f.u("convener"), f.baseInput(start)))
+		must(s.Submit(ctx, f.u("convener"), d.ID))
+		must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
+		must(s.SendNotice(ctx, f.u("convener"), d.ID))
+
+		for _, c := range []struct {
+			now  time.Time
+			open bool
+		}{
+			{at(2026, 12, 3, 17, 7), false},       // eleven days early
+			{start.Add(-31 * time.Minute), false}, // before the default 30-minute window
+			{start.Add(90 * time.Minute), false},  // the planned end has passed
+			{start.Add(-30 * time.Minute), true},  // the window opens
+		} {
+			f.clock.Set(c.now)
+			if got := must(s.Get(ctx, f.u("host"), d.ID)).Can["start"]; got != c.open {
+				t.Errorf("at %s: start offered = %v, want %v", c.now.In(shanghai).Format("01-02 15:04"), got, c.open)
+			}
+			if !c.open {
+				_, err := s.Start(ctx, f.u("host"), d.ID)
+				if e := errs.As(err); e.Kind != errs.Conflict || e.Key != "err.meeting.start_window" {
+					t.Errorf("started at %s: %v", c.now.In(shanghai).Format("01-02 15:04"), err)
+				}
+			}
+		}
+		// The office widens the window; only office or admin may.
+		_, err := s.SaveConfig(ctx, f.u("host"), meeting.Config{StartEarlyMin: 60})
+		wantKind(t, err, errs.Forbidden)
+		_, err = s.SaveConfig(ctx, f.u("root"), meeting.Config{StartEarlyMin: 241})
+		wantKind(t, err, errs.Invalid)
+		must(s.SaveConfig(ctx, f.u("root"), meeting.Config{StartEarlyMin: 60}))
+		f.clock.Set(start.Add(-59 * time.Minute))
+		d = must(s.Start(ctx, f.u("host"), d.ID))
+		ok(t, s.SignIn(ctx, f.u("owner1"), d.ID, 0))
+
+		f.clock.Set(start.Add(80 * time.Minute))
+		d = must(s.End(ctx, f.u("host"), d.ID))
+		for _, a := range d.Attendees {
+			want := meeting.AttendAbsent
+			switch {
+			case a.IsGuest():
+				want = ""
+			case a.UserID == f.id("owner1"):
+				want = meeting.AttendOnTime
+			}
+			if a.Attendance != want {
+				t.Errorf("attendee %d (%s): attendance %q, want %q", a.UserID, a.GuestName, a.Attendance, want)
+			}
+		}
+	})
+}

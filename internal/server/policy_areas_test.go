@@ -521,6 +521,9 @@ func meetingPolicy() []rule {
 		{route: "GET /meetings/new", allow: staff()},
 		{route: "GET /meetings/templates", allow: tpl},
 		{route: "POST /meetings/templates", allow: tpl, make: plain("type=")},
+		{route: "POST /meetings/settings", allow: roles(access.Admin), make: plain("start_early_min=30")},
+		{route: "GET /api/v1/meeting-config", allow: staff()},
+		{route: "PUT /api/v1/meeting-config", allow: roles(access.Admin), make: plain(`{"start_early_min":30}`)},
 		{route: "GET /action-items", allow: staff()},
 		// A draft of internal level: staff read it; the convener (or admin) submits or deletes it.
 		{route: "GET /api/v1/meetings/{id}", allow: staff(), make: onMeeting(false, "")},

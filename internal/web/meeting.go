@@ -22,6 +22,7 @@ func (s *Server) routesMeetings(mux *http.ServeMux) {
 	mux.HandleFunc("GET /meetings/new", s.authed(s.meetingNew))
 	mux.HandleFunc("GET /meetings/templates", s.authed(s.templatesShow, access.Office, access.Supervisor))
 	mux.HandleFunc("POST /meetings/templates", s.authed(s.templatesSave, access.Office, access.Supervisor))
+	mux.HandleFunc("POST /meetings/settings", s.authed(s.meetingConfigSave, access.Admin))
 	mux.HandleFunc("POST /meetings/new", s.authed(s.meetingCreate))
 	mux.HandleFunc("GET /meetings/{id}", s.authed(s.meetingShow))
 	mux.HandleFunc("GET /meetings/{id}/edit", s.authed(s.meetingEdit))
@@ -1210,6 +1211,7 @@ func (s *Server) wrapupPost(w http.ResponseWriter, r *http.Request, a access.Act
 // ---- meeting templates ----
 
 type templatesData struct {
+	CanConfig bool // the reader may change the meeting settings (admin)
 	Templates []meeting.Template
 	Types     []string
 	People    []auth.User
@@ -1266,9 +1268,39 @@ func (s *Server) templatesPage(r *http.Request, a access.Actor, editID int64, fo
 	for i := 0; i < 3; i++ {
 		d.Attendees = append(d.Attendees, attendeeRow{Kind: meeting.KindRequired})
 	}
+	cfg, err := s.app.Meetings.Config(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	if form.Get("start_early_min") == "" {
+		form.Set("start_early_min", strconv.Itoa(cfg.StartEarlyMin))
+	}
+	d.CanConfig = a.Has(access.Admin)
 	p := s.newPage(r, "meeting.templates.title", "meetings", d)
 	p.Form = form
 	return p, nil
+}
+
+// meetingConfigSave stores the meeting settings (how early a meeting may
+// be opened).
+func (s *Server) meetingConfigSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	n, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("start_early_min")))
+	if err != nil {
+		err = errs.Field("start_early_min", "err.number")
+	} else {
+		_, err = s.app.Meetings.SaveConfig(r.Context(), a, meeting.Config{StartEarlyMin: n})
+	}
+	if err != nil {
+		p, perr := s.templatesPage(r, a, 0, url.Values{"start_early_min": {r.PostForm.Get("start_early_min")}})
+		if perr != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
+		s.fail(w, r, err, "meeting_templates", p)
+		return
+	}
+	redirect(w, r, "/meetings/templates", "saved")
 }
 
 func (s *Server) templatesShow(w http.ResponseWriter, r *http.Request, a access.Actor) {

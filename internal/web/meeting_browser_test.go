@@ -7,6 +7,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"jiedai/internal/access"
 	"jiedai/internal/app"
@@ -111,5 +112,38 @@ func TestMinutesApprovedInBrowser(t *testing.T) {
 	v, err := a.Meetings.ReadMinutes(context.Background(), access.SystemActor(), waiting, "test")
 	if err != nil || v.Minutes.Status != meeting.MinutesApproved || v.Minutes.ApprovedBy == 0 {
 		t.Fatalf("minutes after the browser approved them: %+v, %v", v.Minutes, err)
+	}
+}
+
+// TestMeetingStartWindowInBrowser: the host of tomorrow's meeting sees no
+// start button today; half an hour before its time the button is there and
+// opens the meeting.
+func TestMeetingStartWindowInBrowser(t *testing.T) {
+	b := browsertest.New(t, browsertest.WithWindow(1280, 900), browsertest.WithLang("zh-CN"))
+	a, clk := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	id := meetingID(t, a, "云栖数据年度大客户接待会")
+	d, err := a.Meetings.Get(context.Background(), access.SystemActor(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := fmt.Sprintf("%s/meetings/%d", srv.URL, id)
+	start := fmt.Sprintf("form[action='/meetings/%d/start']", id)
+
+	login(b, srv.URL, "executive")
+	b.Navigate(page)
+	b.WaitVisible(".facts")
+	if strings.Contains(b.HTML(), fmt.Sprintf("/meetings/%d/start", id)) {
+		t.Fatalf("a meeting set for %s can be started at %s", d.StartAt.In(a.Loc).Format("01-02 15:04"), clk.Now().In(a.Loc).Format("01-02 15:04"))
+	}
+	clk.Set(d.StartAt.Add(-25 * time.Minute)) // the next morning: the session has lapsed
+	login(b, srv.URL, "executive")
+	b.Navigate(page)
+	b.WaitVisible(start)
+	t.Logf("meeting in its start window: %s", b.Screenshot("meeting-start-window.png"))
+	b.Click(start + " button")
+	b.WaitVisible(fmt.Sprintf("form[action='/meetings/%d/end']", id))
+	if got, _ := a.Meetings.Get(context.Background(), access.SystemActor(), id); got.Status != meeting.StatusInProgress {
+		t.Fatalf("after the click the meeting is %s", got.Status)
 	}
 }
