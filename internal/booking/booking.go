@@ -40,10 +40,11 @@ const (
 	StatusForfeited = "forfeited" // not confirmed by the reply-by deadline
 	StatusBumped    = "bumped"    // displaced by a higher-priority meeting
 	StatusNoShow    = "no_show"   // not checked in in time
+	StatusLapsed    = "lapsed"    // still waiting for the office when it was due to start
 )
 
 // Statuses lists every status in display order.
-var Statuses = []string{StatusPending, StatusApproved, StatusConfirmed, StatusInUse, StatusCompleted, StatusRejected, StatusCancelled, StatusForfeited, StatusBumped, StatusNoShow}
+var Statuses = []string{StatusPending, StatusApproved, StatusConfirmed, StatusInUse, StatusCompleted, StatusRejected, StatusCancelled, StatusForfeited, StatusLapsed, StatusBumped, StatusNoShow}
 
 // holds reports whether a booking in status st holds its slot.
 func holds(st string) bool {

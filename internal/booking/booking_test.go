@@ -670,3 +670,78 @@ func TestOrgMustBeRegistered(t *testing.T) {
 		}
 	})
 }
+
+// TestUndecidedRequestLapses: a request the office has not decided by its
+// start can no longer be approved; the sweep lets it go (review closed,
+// slot released, requester told), once.
+func TestUndecidedRequestLapses(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		b := e.mustCreate(t, e.staff, e.req("2026-03-03", "10:00", "11:00"))
+		if b.Status != booking.StatusPending {
+			t.Fatalf("status %s", b.Status)
+		}
+		e.clk.Set(e.at("2026-03-03", "09:59"))
+		if res, err := e.svc.SweepDue(ctx, e.clk.Now()); err != nil || res.Lapsed != 0 {
+			t.Fatalf("lapsed before its start: %+v %v", res, err)
+		}
+		e.clk.Set(e.at("2026-03-03", "10:00"))
+		if _, err := e.svc.Approve(ctx, e.office, b.ID, ""); errs.As(err).Key != "err.booking_lapsed" {
+			t.Fatalf("approved at its start: %v", err)
+		}
+		e.notes = nil
+		res, err := e.svc.SweepDue(ctx, e.clk.Now())
+		if err != nil || res.Lapsed != 1 {
+			t.Fatalf("sweep at the start: %+v %v", res, err)
+		}
+		got, err := e.svc.Get(ctx, e.office, b.ID)
+		if err != nil || got.Status != booking.StatusLapsed {
+			t.Fatalf("after the sweep: %s %v", got.Status, err)
+		}
+		if len(e.notes) != 1 || e.notes[0] != "booking.msg.lapsed" {
+			t.Errorf("requester told: %v", e.notes)
+		}
+		if ch, err := approval.Get(ctx, db, booking.AuditEntity, b.ID); err != nil || ch.Status == approval.StatusPending {
+			t.Errorf("review still open after the lapse: %+v %v", ch, err)
+		}
+		if res, err := e.svc.SweepDue(ctx, e.clk.Now()); err != nil || res.Lapsed != 0 {
+			t.Errorf("lapsed twice: %+v %v", res, err)
+		}
+		// The slot is free again.
+		r := e.req("2026-03-03", "10:30", "11:00")
+		r.Approve = true
+		e.mustCreate(t, e.office, r)
+	})
+}
+
+// TestSuggestSlot: the new-booking form offers the next free half hour of
+// the day (not 09:00 at five in the afternoon), after the room's bookings
+// and buffers, and the next open day once the day is over.
+func TestSuggestSlot(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		day := e.at("2026-03-03", "00:00")
+		r := e.req("2026-03-03", "17:30", "18:30")
+		e.mustCreate(t, e.staff, r)
+		for _, c := range []struct {
+			now, from string
+			venue     int64
+		}{
+			{"2026-03-02 09:00", "2026-03-03 08:00", e.room.ID}, // the room opens at 08:00
+			{"2026-03-03 17:00", "2026-03-03 19:00", e.room.ID}, // 17:30–18:30 taken, buffers 15 min each side
+			{"2026-03-03 17:00", "2026-03-03 17:00", 0},
+			{"2026-03-03 17:10", "2026-03-04 09:00", 0}, // nothing of an hour left before 18:00
+		} {
+			e.clk.Set(e.at(c.now[:10], c.now[11:]))
+			from, to, err := e.svc.SuggestSlot(ctx, c.venue, day, time.Hour)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := e.at(c.from[:10], c.from[11:]); !from.Equal(want) || to.Sub(from) != time.Hour {
+				t.Errorf("at %s, venue %d: suggested %s, want %s", c.now, c.venue, from.In(e.loc).Format("01-02 15:04"), c.from)
+			}
+		}
+	})
+}

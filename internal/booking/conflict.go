@@ -425,3 +425,41 @@ func containsStr(list []string, v string) bool {
 	}
 	return false
 }
+
+// SuggestSlot is the first free half hour of length dur a new booking
+// form should offer: on day (the site's civil day) at or after now, within
+// the venue's opening hours when a venue is given (its bookings and
+// buffers respected), else within working hours (09:00–18:00); when the
+// day has nothing left, the next days are tried, up to a week.
+func (s *Service) SuggestSlot(ctx context.Context, venueID int64, day time.Time, dur time.Duration) (time.Time, time.Time, error) {
+	now := s.Clock.Now()
+	day = time.Date(day.In(s.Loc).Year(), day.In(s.Loc).Month(), day.In(s.Loc).Day(), 0, 0, 0, 0, s.Loc)
+	var v *venue.Venue
+	var m busyMap
+	if venueID != 0 {
+		got, err := s.Venues.Get(ctx, nil, venueID)
+		if err == nil {
+			v = &got
+			bs, be := got.Block(day, day.AddDate(0, 0, 8))
+			if m, err = s.blocked(ctx, s.DB, got.ID, bs, be, 0); err != nil {
+				return time.Time{}, time.Time{}, err
+			}
+		}
+	}
+	for d := day; d.Before(day.AddDate(0, 0, 7)); d = d.AddDate(0, 0, 1) {
+		open, closeAt := d.Add(9*time.Hour), d.Add(18*time.Hour)
+		if v != nil {
+			if !v.OpenOn(d, s.Loc) {
+				continue
+			}
+			open, closeAt = v.OpenWindow(d, s.Loc)
+		}
+		for t := open; !t.Add(dur).After(closeAt); t = t.Add(30 * time.Minute) {
+			if t.Before(now) || (v != nil && !m.free(*v, t, t.Add(dur))) {
+				continue
+			}
+			return t, t.Add(dur), nil
+		}
+	}
+	return day.Add(9 * time.Hour), day.Add(9*time.Hour + dur), nil
+}

@@ -102,6 +102,7 @@ const (
 	ActComplete = "complete"
 	ActForfeit  = "forfeit"
 	ActNoShow   = "no_show"
+	ActLapse    = "lapse"
 )
 
 // allowed lists, per action, the statuses it may start from.
@@ -114,7 +115,13 @@ var allowed = map[string][]string{
 	ActComplete: {StatusInUse, StatusConfirmed},
 	ActForfeit:  {StatusApproved},
 	ActNoShow:   {StatusConfirmed},
+	ActLapse:    {StatusPending},
 }
+
+// CanDecide reports whether the office may still approve or reject a
+// request at now: it is pending and has not started (a request not
+// decided by its start lapses).
+func CanDecide(b Booking, now time.Time) bool { return b.Status == StatusPending && b.Start.After(now) }
 
 // Can reports whether the state machine allows action from status.
 func Can(status, action string) bool { return slices.Contains(allowed[action], status) }
@@ -176,6 +183,9 @@ func (s *Service) Approve(ctx context.Context, a access.Actor, id int64, note st
 		b, err := s.transition(ctx, tx, id, ActApprove)
 		if err != nil {
 			return err
+		}
+		if !CanDecide(b, now) {
+			return errs.New(errs.Conflict, "err.booking_lapsed")
 		}
 		if err := s.decideReview(ctx, tx, a, id, approval.Approve, note, now); err != nil {
 			return err
@@ -545,6 +555,7 @@ func (s *Service) Complete(ctx context.Context, a access.Actor, id int64) (Booki
 // SweepResult counts what a sweep changed.
 type SweepResult struct {
 	Forfeited int `json:"forfeited"`
+	Lapsed    int `json:"lapsed"`
 	NoShows   int `json:"no_shows"`
 }
 
@@ -570,6 +581,23 @@ func (s *Service) SweepDue(ctx context.Context, now time.Time) (SweepResult, err
 		}
 		if done {
 			res.Forfeited++
+		}
+	}
+	rows, err = s.DB.Query(ctx, `SELECT id FROM bookings WHERE status = ? AND start_ms <= ?`, StatusPending, store.Ms(now))
+	if err != nil {
+		return res, fmt.Errorf("due lapses: %w", err)
+	}
+	lapses, err := ids(rows)
+	if err != nil {
+		return res, err
+	}
+	for _, id := range lapses {
+		done, err := s.Lapse(ctx, sys, id, now)
+		if err != nil {
+			return res, err
+		}
+		if done {
+			res.Lapsed++
 		}
 	}
 	rows, err = s.DB.Query(ctx, `SELECT id FROM bookings WHERE status = ? AND start_ms <= ? AND noshow_min > 0 AND start_ms + noshow_min * 60000 <= ?`, StatusConfirmed, store.Ms(now), store.Ms(now))
@@ -659,6 +687,42 @@ func lockDue(ctx context.Context, tx *store.Tx, id int64) error {
 		return errs.Wrap(store.MapError(err), "lock booking")
 	}
 	return nil
+}
+
+// Lapse lets go of one request still waiting for the office when it was
+// due to start (system): its review is closed, the slot released and the
+// requester told. It reports false when there was nothing to do. The sweep
+// runs it on every round of the job runner, so a lapse is a state every
+// instance agrees on rather than one job per request.
+func (s *Service) Lapse(ctx context.Context, a access.Actor, id int64, now time.Time) (bool, error) {
+	if !a.System {
+		return false, errs.Forbid()
+	}
+	done := false
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if err := lockDue(ctx, tx, id); err != nil {
+			return err
+		}
+		b, err := s.load(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		if b.Status != StatusPending || b.Start.After(now) {
+			return nil
+		}
+		if err := s.setStatus(ctx, tx, a, b, StatusLapsed, ActLapse, now, ""); err != nil {
+			return err
+		}
+		if err := closeReview(ctx, tx, b.ID, now, "lapsed"); err != nil {
+			return err
+		}
+		if err := s.onReleased(ctx, tx, b.ID, now, ""); err != nil {
+			return err
+		}
+		done = true
+		return s.tellOwners(ctx, tx, now, b, "booking.msg.lapsed")
+	})
+	return done, err
 }
 
 // NoShow releases one confirmed booking not checked in NoShowMin minutes

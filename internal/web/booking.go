@@ -428,8 +428,18 @@ func (s *Server) bookingNew(w http.ResponseWriter, r *http.Request, a access.Act
 		return
 	}
 	q := r.URL.Query()
-	p.Form = url.Values{"date": {s.dayOf(r, "date").Format("2006-01-02")}, "start": {"09:00"}, "end": {"10:00"}, "headcount": {"6"},
+	venueID, _ := strconv.ParseInt(q.Get("venue_id"), 10, 64)
+	from, to, err := s.app.Bookings.SuggestSlot(r.Context(), venueID, s.dayOf(r, "date"), time.Hour)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	loc := s.app.Loc
+	p.Form = url.Values{"date": {from.In(loc).Format("2006-01-02")}, "start": {from.In(loc).Format("15:04")}, "end": {to.In(loc).Format("15:04")}, "headcount": {"6"},
 		"purpose": {"internal"}, "channel": {"online"}, "priority": {"normal"}}
+	if q.Get("start") != "" {
+		p.Form.Set("date", s.dayOf(r, "date").Format("2006-01-02")) // a cell of the grid: its own day and time
+	}
 	for _, k := range []string{"venue_id", "start", "end", "headcount"} {
 		if v := q.Get(k); v != "" {
 			p.Form.Set(k, v)
@@ -722,7 +732,7 @@ func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.
 			s.fail(w, r, err, "", nil)
 			return
 		}
-		if b.Status == booking.StatusBumped || b.Status == booking.StatusForfeited || b.Status == booking.StatusNoShow {
+		if b.Status == booking.StatusBumped || b.Status == booking.StatusForfeited || b.Status == booking.StatusLapsed || b.Status == booking.StatusNoShow {
 			alts, err := s.app.Bookings.Alternatives(ctx, a, booking.Want{VenueID: b.VenueID, Start: b.Start, End: b.End, Headcount: b.Headcount, Layout: b.Layout, Equipment: b.Equipment, ExcludeID: b.ID})
 			if err == nil && b.Start.After(now) {
 				d.Alts = alts
@@ -737,8 +747,8 @@ func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.
 		for _, act := range []string{booking.ActApprove, booking.ActReject, booking.ActConfirm, booking.ActCancel, booking.ActCheckIn, booking.ActComplete} {
 			d.Can[act] = booking.Can(b.Status, act)
 		}
-		d.Can["approve"] = d.Can["approve"] && d.IsOffice
-		d.Can["reject"] = d.Can["reject"] && d.IsOffice
+		d.Can["approve"] = d.IsOffice && booking.CanDecide(b, now)
+		d.Can["reject"] = d.IsOffice && booking.CanDecide(b, now)
 		d.Can["edit"] = slices.Contains([]string{booking.StatusPending, booking.StatusApproved, booking.StatusConfirmed}, b.Status) && booking.CanManage(a, b)
 		d.Can["settle"] = d.IsOffice || a.Has(access.Finance)
 		if l, err := s.app.Bookings.Letter(ctx, a, id); err == nil && l.ConfirmPath != "" {

@@ -12,6 +12,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/app"
+	"jiedai/internal/apptest"
 	"jiedai/internal/booking"
 	"jiedai/internal/browsertest"
 	"jiedai/internal/clock"
@@ -121,4 +122,51 @@ func TestBrowserBooking(t *testing.T) {
 		br.WaitVisible(pg.wait)
 		br.Screenshot(pg.file)
 	}
+}
+
+// TestLapsedRequestInBrowser: a request still waiting for the office at its
+// start lapses on the next sweep: its page says so and offers no approval,
+// and it leaves the office's today page and the approvals page alike.
+func TestLapsedRequestInBrowser(t *testing.T) {
+	br := browsertest.New(t, browsertest.WithWindow(1280, 900), browsertest.WithLang("zh-CN"))
+	a, clk := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	ctx := context.Background()
+	pending, err := a.Bookings.List(ctx, access.SystemActor(), booking.Filter{Statuses: []string{booking.StatusPending}, From: clk.Now(), Limit: 500})
+	if err != nil || len(pending) == 0 {
+		t.Fatalf("no pending demo booking: %v", err)
+	}
+	b := pending[0]
+	for _, p := range pending {
+		if p.Start.Before(b.Start) {
+			b = p
+		}
+	}
+	clk.Set(b.Start.Add(time.Minute))
+	if res, err := a.Bookings.SweepDue(ctx, clk.Now()); err != nil || res.Lapsed == 0 {
+		t.Fatalf("sweep at the start of booking %d: %+v %v", b.ID, res, err)
+	}
+	br.Navigate(srv.URL + "/login")
+	br.SetValue("input[name=username]", "office")
+	br.SetValue("input[name=password]", demo.Password)
+	br.Click("form[action='/login'] button[type=submit]")
+	br.WaitVisible("header.topbar")
+	link := "/bookings/" + strconv.FormatInt(b.ID, 10)
+	if strings.Contains(br.HTML(), "href=\""+link+"\"") {
+		t.Errorf("the lapsed request is still on the today page")
+	}
+	br.Navigate(srv.URL + "/bookings/approvals")
+	br.WaitVisible("main h1")
+	if strings.Contains(br.HTML(), "href=\""+link+"\"") {
+		t.Errorf("the lapsed request is still on the approvals page")
+	}
+	br.Navigate(srv.URL + link)
+	br.WaitVisible(".flash.err")
+	if got := br.Text(".flash.err"); !strings.Contains(got, "自动失效") {
+		t.Errorf("lapsed booking page: %q", got)
+	}
+	if strings.Contains(br.HTML(), link+"/approve") {
+		t.Errorf("a lapsed request still offers approval")
+	}
+	t.Logf("lapsed request: %s", br.Screenshot("booking-lapsed.png"))
 }

@@ -1016,7 +1016,7 @@ func (s *Server) roomData(r *http.Request, a access.Actor, d *caseData) error {
 // room may be requested again.
 func bookingEnded(b booking.Booking) bool {
 	switch b.Status {
-	case booking.StatusRejected, booking.StatusCancelled, booking.StatusForfeited, booking.StatusBumped:
+	case booking.StatusRejected, booking.StatusCancelled, booking.StatusForfeited, booking.StatusLapsed, booking.StatusBumped:
 		return true
 	}
 	return false
