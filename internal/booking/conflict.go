@@ -301,7 +301,7 @@ func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 		if i == 5 {
 			break
 		}
-		out = append(out, Alternative{Kind: "venue", VenueID: v.ID, VenueName: v.Name, VenueNameEn: v.NameEn, Capacity: v.CapacityFor(w.Layout), Location: v.Location, Start: w.Start, End: w.End})
+		out = append(out, Alternative{Kind: "venue", VenueID: v.ID, VenueName: v.Name, VenueNameEn: v.NameEn, Capacity: v.CapacityFor(w.Layout), Location: v.Place(), Start: w.Start, End: w.End})
 	}
 	if same == nil || !suits(a, *same, w) {
 		return out, nil // other times in a venue that cannot hold the meeting are no way out
@@ -332,7 +332,7 @@ func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 				continue
 			}
 			if sm.free(v, t, t.Add(dur)) {
-				slots = append(slots, Alternative{Kind: "slot", VenueID: v.ID, VenueName: v.Name, VenueNameEn: v.NameEn, Capacity: v.CapacityFor(w.Layout), Location: v.Location, Start: t, End: t.Add(dur)})
+				slots = append(slots, Alternative{Kind: "slot", VenueID: v.ID, VenueName: v.Name, VenueNameEn: v.NameEn, Capacity: v.CapacityFor(w.Layout), Location: v.Place(), Start: t, End: t.Add(dur)})
 			}
 		}
 	}

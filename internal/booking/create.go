@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/i18n"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -206,7 +207,11 @@ func (s *Service) checkVenue(a access.Actor, v venue.Venue, in Request) error {
 		args = []any{"capacity", v.CapacityFor(in.Layout)}
 	case !v.HasEquipment(in.Equipment):
 		field, key = "equipment", "err.booking_equipment"
-		args = []any{"missing", strings.Join(v.MissingEquipment(in.Equipment), ", ")}
+		var missing i18n.List
+		for _, c := range v.MissingEquipment(in.Equipment) {
+			missing = append(missing, i18n.Msg{Key: "venue.eq." + c})
+		}
+		args = []any{"missing", missing}
 	default:
 		return nil
 	}

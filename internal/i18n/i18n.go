@@ -111,6 +111,17 @@ func (b *Bundle) T(lang, key string, args map[string]any) string {
 		if v, ok := args[name]; ok {
 			if inner, ok := v.(Msg); ok {
 				sb.WriteString(b.T(lang, inner.Key, inner.Args))
+			} else if list, ok := v.(List); ok {
+				sep := "、"
+				if lang == En {
+					sep = ", "
+				}
+				for k, m := range list {
+					if k > 0 {
+						sb.WriteString(sep)
+					}
+					sb.WriteString(b.T(lang, m.Key, m.Args))
+				}
 			} else {
 				sb.WriteString(fmt.Sprint(v))
 			}
@@ -128,6 +139,10 @@ type Msg struct {
 	Key  string
 	Args map[string]any
 }
+
+// List is several messages as one value, joined as the language lists
+// things ("投影仪、话筒", "projector, microphone").
+type List []Msg
 
 // Localizer is a Bundle bound to one language; templates call its methods.
 type Localizer struct {

@@ -3,6 +3,7 @@ package i18n_test
 import (
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"jiedai/internal/i18n"
@@ -90,4 +91,20 @@ func FuzzNegotiate(f *testing.F) {
 			t.Fatalf("unsupported language for %q", accept)
 		}
 	})
+}
+
+// TestListValue: a list of codes in a message reads as the language lists
+// things, never as raw codes.
+func TestListValue(t *testing.T) {
+	b, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	missing := i18n.List{{Key: "venue.eq.projector"}, {Key: "venue.eq.interpretation"}}
+	for lang, want := range map[string]string{i18n.ZhHans: "投影仪、", i18n.En: "Projector, "} {
+		got := b.T(lang, "err.booking_equipment", map[string]any{"missing": missing})
+		if !strings.Contains(got, want) || strings.Contains(got, "projector") || strings.Contains(got, "interpretation") {
+			t.Errorf("%s: %q", lang, got)
+		}
+	}
 }

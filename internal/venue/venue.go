@@ -171,6 +171,30 @@ func (v Venue) HasEquipment(codes []string) bool {
 	return true
 }
 
+// Place is where the venue is, said the same way on every page: its
+// location and floor ("裙楼三层西侧 · 3F"), either alone when only one is set.
+func (v Venue) Place() string {
+	switch {
+	case v.Location == "":
+		return v.Floor
+	case v.Floor == "":
+		return v.Location
+	}
+	return v.Location + " · " + v.Floor
+}
+
+// EquipmentOf lists, in the order of Equipment, the codes at least one of
+// the venues has: what a request may ask for.
+func EquipmentOf(vs []Venue) []string {
+	out := []string{}
+	for _, c := range Equipment {
+		if slices.ContainsFunc(vs, func(v Venue) bool { return slices.Contains(v.Equipment, c) }) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
 // MissingEquipment returns the codes the venue lacks.
 func (v Venue) MissingEquipment(codes []string) []string {
 	var out []string

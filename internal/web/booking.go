@@ -15,6 +15,7 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
+	"jiedai/internal/i18n"
 	"jiedai/internal/task"
 	"jiedai/internal/venue"
 )
@@ -244,7 +245,7 @@ func (s *Server) gridRow(p *Page, v venue.Venue, day time.Time, first, last int,
 		m := int((t.Sub(dayStart) + 14*time.Minute) / time.Minute)
 		return min(max(m/15, 0), quarters) + 1
 	}
-	row := gridRow{Venue: v, Disabled: !v.InService, Closed: !v.OpenOn(day, s.app.Loc), Seats: p.L.T("booking.grid.seats", "n", v.MaxCapacity())}
+	row := gridRow{Venue: v, Disabled: !v.InService, Closed: !v.OpenOn(day, s.app.Loc), Seats: seatsText(p.L, v)}
 	row.Off = row.Disabled || row.Closed
 	type blocked struct{ s, e time.Time }
 	var busy []blocked
@@ -410,7 +411,7 @@ func (s *Server) bookingFormPage(r *http.Request, a access.Actor, title string, 
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &formData{ID: id, Venues: venues, Addons: addons, Layouts: venue.Layouts, Equipment: venue.Equipment, Channels: booking.Channels,
+	d := &formData{ID: id, Venues: venues, Addons: addons, Layouts: venue.Layouts, Equipment: venue.EquipmentOf(venues), Channels: booking.Channels,
 		Priorities: booking.Priorities, Tiers: venue.Tiers, IsOffice: booking.IsOffice(a), IsClient: a.IsClient()}
 	if !d.IsClient {
 		if d.Orgs, err = s.orgChoices(r.Context(), a); err != nil {
@@ -798,6 +799,16 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, a access.
 }
 
 // bookingFuncs are the template helpers of the booking and venue pages.
+// seatsText states a venue's capacity the same way on every page: its
+// usual seats, and the most any layout holds when that is more
+// ("80 座（最多 120）").
+func seatsText(l *i18n.Localizer, v venue.Venue) string {
+	if m := v.MaxCapacity(); m > v.Capacity {
+		return l.T("venue.seats_up_to", "n", v.Capacity, "max", m)
+	}
+	return l.T("booking.grid.seats", "n", v.Capacity)
+}
+
 func bookingFuncs() template.FuncMap {
 	return template.FuncMap{
 		"statusBadge": statusBadge,
@@ -805,6 +816,7 @@ func bookingFuncs() template.FuncMap {
 		"bkList":      func(v ...any) []any { return v },
 		"weekday":     func(t time.Time, loc *time.Location) int { return int(t.In(loc).Weekday()) },
 		"hhmm":        hhmmOf,
+		"seats":       seatsText,
 		"yuanIn":      yuanInput,
 		"rate": func(fen int64) string {
 			if fen <= 0 {

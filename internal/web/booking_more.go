@@ -231,7 +231,7 @@ type lobbyData struct {
 type lobbyRow struct {
 	Name     string
 	Location string
-	Capacity int
+	Seats    string
 	Busy     bool
 	Until    string
 	Next     []string
@@ -258,7 +258,7 @@ func (s *Server) lobby(w http.ResponseWriter, r *http.Request) {
 		if !v.InService {
 			continue
 		}
-		row := lobbyRow{Name: v.DisplayName(p.L.Lang), Location: v.Location, Capacity: v.MaxCapacity(), Closed: !v.OpenOn(now, s.app.Loc)}
+		row := lobbyRow{Name: v.DisplayName(p.L.Lang), Location: v.Place(), Seats: seatsText(p.L, v), Closed: !v.OpenOn(now, s.app.Loc)}
 		_, closeAt := v.OpenWindow(now, s.app.Loc)
 		if !now.Before(closeAt) {
 			row.Closed = true

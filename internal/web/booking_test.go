@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +20,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/app"
+	"jiedai/internal/apptest"
 	"jiedai/internal/auth"
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
@@ -299,5 +302,39 @@ func TestBookingFormPicksRegisteredOrg(t *testing.T) {
 	list, err := e.app.Bookings.List(ctx, e.users["office"], booking.Filter{})
 	if err != nil || len(list) != 1 || list[0].OrgID != org.ID {
 		t.Fatalf("bookings: %v %+v", err, list)
+	}
+}
+
+// TestCapacityAndPlaceReadAlike: a venue's capacity and place read the same
+// on the grid, the week view, the venue list and the booking form, and an
+// equipment refusal names the equipment in words.
+func TestCapacityAndPlaceReadAlike(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	vs, err := a.Venues.All(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v venue.Venue
+	for _, x := range vs {
+		if x.MaxCapacity() > x.Capacity && x.Location != "" && x.Floor != "" && x.InService {
+			v = x
+			break
+		}
+	}
+	if v.ID == 0 {
+		t.Fatal("no demo venue with layouts holding more than its usual seats")
+	}
+	seats := fmt.Sprintf("%d 座（最多 %d）", v.Capacity, v.MaxCapacity())
+	c := apptest.Login(t, srv, "office")
+	for _, page := range []string{"/bookings", fmt.Sprintf("/venues/%d/week", v.ID), "/venues", "/bookings/new"} {
+		body := checkPage(t, c, srv.URL+page, 200)
+		if !strings.Contains(body, seats) || !strings.Contains(body, html.EscapeString(v.Place())) {
+			t.Errorf("%s: %q or %q missing", page, seats, v.Place())
+		}
+	}
+	body := checkPage(t, c, srv.URL+"/bookings/new", 200)
+	if strings.Contains(body, `value="interpretation"`) && !slices.ContainsFunc(vs, func(x venue.Venue) bool { return slices.Contains(x.Equipment, "interpretation") }) {
+		t.Error("the form offers equipment no venue has")
 	}
 }
