@@ -105,6 +105,13 @@ func cacheStatic(h http.Handler) http.Handler {
 func funcs() template.FuncMap {
 	m := template.FuncMap{
 		"join": strings.Join,
+		// actor names who did something: the system in the reader's words.
+		"actor": func(l *i18n.Localizer, name string) string {
+			if name == "system" {
+				return l.T("common.system")
+			}
+			return name
+		},
 		"has": func(list []string, v string) bool {
 			for _, x := range list {
 				if x == v {
