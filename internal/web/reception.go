@@ -486,6 +486,12 @@ func (s *Server) rcSaveForm(w http.ResponseWriter, r *http.Request, a access.Act
 			p.Data.(*rcFormData).ID = id
 		}
 	}
+	if pathInt(r, "id") == 0 && id != 0 {
+		// A new application saved as a draft but not submitted: still the
+		// new form to its author, who is told the draft is kept.
+		p.Title = p.L.T("reception.new")
+		p.Flash = p.L.T("flash.rc_draft_saved")
+	}
 	s.fail(w, r, err, "reception_form", p)
 }
 

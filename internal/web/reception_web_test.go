@@ -284,3 +284,24 @@ func TestReceptionBooksMeetingRoom(t *testing.T) {
 		t.Fatalf("the first booking became %s %q", ob.Status, ob.CancelReason)
 	}
 }
+
+// TestNewApplicationStaysNewAfterAnError: submitting a new application
+// that cannot go up yet keeps it as a draft; the form that comes back is
+// still titled as a new application and says the draft was kept, and it
+// posts to the draft (no second draft on the next try).
+func TestNewApplicationStaysNewAfterAnError(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	c := apptest.Login(t, srv, "staff")
+	code, page := postForm(t, c, srv.URL+"/receptions/new", url.Values{"org_name": {"北京华信科技有限公司"}, "visit_date": {"2026-03-20"}, "do": {"submit"}})
+	if code != 422 {
+		t.Fatalf("submit of an incomplete application: %d", code)
+	}
+	if !strings.Contains(page, "<h1>新建接待申请</h1>") || strings.Contains(page, "<h1>修改申请单</h1>") || !strings.Contains(page, "草稿已保存") {
+		t.Errorf("form after the error: %.400s", stripAttrs(page))
+	}
+	list, total, err := a.Reception.List(context.Background(), access.SystemActor(), reception.Filter{Status: reception.StatusDraft, Q: "北京华信科技有限公司", Limit: 10})
+	if err != nil || total != 1 || !strings.Contains(page, fmt.Sprintf(`action="/receptions/%d/edit"`, list[0].ID)) {
+		t.Errorf("drafts %d (%v); the form should post to the draft", total, err)
+	}
+}
