@@ -50,6 +50,9 @@ func meetingHistory(ctx context.Context, q store.Querier, orgID, contactID int64
 // actor must deal with.
 func (a *App) todayMeetings(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
 	sec := TodaySection{Key: "meetings", TitleKey: "meeting.today.title", EmptyKey: "meeting.today.none", MoreLink: "/action-items"}
+	if !act.IsStaff() {
+		return TodaySection{}, nil // clients do not attend the company's meetings
+	}
 	todos, err := a.Meetings.Todos(ctx, act)
 	if err != nil {
 		return sec, err

@@ -14,7 +14,7 @@ import (
 func (a *App) receptionToday(ctx context.Context, ac access.Actor, lang string) (TodaySection, error) {
 	sec := TodaySection{Key: "reception", TitleKey: "reception.today.title", EmptyKey: "reception.today.empty", MoreLink: "/receptions"}
 	if !ac.IsStaff() || ac.UserID == 0 {
-		return sec, nil
+		return TodaySection{}, nil
 	}
 	l := a.I18n.For(lang)
 	now := a.Clock.Now()

@@ -6,18 +6,27 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/approval"
+	"jiedai/internal/booking"
+	"jiedai/internal/reception"
 	"jiedai/internal/task"
 )
+
+// approverRoles are the roles review chains give steps to; a reader
+// holding none of them sees the approvals card only when something waits.
+var approverRoles = []string{access.Manager, access.Office, access.Supervisor, access.Executive, access.Finance, access.Audit, access.Legal}
 
 // todayApprovals lists the review steps waiting for the actor.
 func (a *App) todayApprovals(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
 	sec := TodaySection{Key: "approvals", TitleKey: "today.approvals", EmptyKey: "today.none_approvals"}
 	if !act.IsStaff() {
-		return sec, nil
+		return TodaySection{}, nil
 	}
 	list, total, err := approval.WaitingFirst(ctx, a.DB, act, TodayShown, TodayCounted)
 	if err != nil {
 		return sec, err
+	}
+	if total == 0 && !act.Has(approverRoles...) {
+		return TodaySection{}, nil
 	}
 	sec.Total = total
 	for _, p := range list {
@@ -31,11 +40,11 @@ func (a *App) todayApprovals(ctx context.Context, act access.Actor, lang string)
 }
 
 // todayTasks lists the actor's tasks (and their queues') due by the end of
-// today, overdue first.
+// today, overdue first, but those another card of the page lists.
 func (a *App) todayTasks(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
 	sec := TodaySection{Key: "tasks", TitleKey: "today.tasks", EmptyKey: "today.none_tasks"}
 	if !act.IsStaff() {
-		return sec, nil
+		return TodaySection{}, nil
 	}
 	now := a.Clock.Now()
 	y, m, d := now.In(a.Loc).Date()
@@ -45,9 +54,25 @@ func (a *App) todayTasks(ctx context.Context, act access.Actor, lang string) (To
 		return sec, err
 	}
 	for _, t := range list {
+		if OnAreaCard(act, t) {
+			continue
+		}
 		sec.Items = append(sec.Items, TodayItem{Title: t.Title, Link: t.Link, Due: t.DueAt, Overdue: t.Overdue(now)})
 	}
 	return sec, nil
+}
+
+// OnAreaCard reports whether a task is listed on its area's card of the
+// today page (a reception duty of the reader's, a run-sheet duty of a
+// run-sheet department), so that the tasks card does not list it again.
+func OnAreaCard(act access.Actor, t task.Task) bool {
+	switch {
+	case t.Entity == reception.Entity && t.OwnerID != 0:
+		return true
+	case t.Kind == booking.TaskKind:
+		return act.Has(booking.RunSheetRoles...)
+	}
+	return false
 }
 
 // todayInbox lists the actor's unread messages.

@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -96,9 +97,15 @@ func TestTodayListsTheFirstAndCountsTheRest(t *testing.T) {
 	if err != nil || approvals < n {
 		t.Fatalf("waiting: %d %v", approvals, err)
 	}
-	tasks, err := task.DueFor(ctx, a.DB, oa, now.Add(24*time.Hour))
+	due, err := task.DueFor(ctx, a.DB, oa, now.Add(24*time.Hour))
 	if err != nil {
 		t.Fatal(err)
+	}
+	var tasks []task.Task // those the tasks card lists, not another card
+	for _, tk := range due {
+		if !app.OnAreaCard(oa, tk) {
+			tasks = append(tasks, tk)
+		}
 	}
 	srv := apptest.Serve(t, a)
 	_, body := apptest.Get(t, apptest.Login(t, srv, "office"), srv.URL+"/")
@@ -122,6 +129,47 @@ func TestTodayListsTheFirstAndCountsTheRest(t *testing.T) {
 		}
 		if !strings.Contains(part, fmt.Sprintf("共 %d 项，这里列出最紧急的 %d 项", sec.total, app.TodayShown)) {
 			t.Errorf("%s does not count the rest (%d)", sec.id, sec.total)
+		}
+	}
+}
+
+// TestTodayShowsWhatEachRoleActsOn: a client's home has no internal cards;
+// a member of staff with nothing to approve sees no approvals card; and no
+// task is listed twice (on the tasks card and its area's card).
+func TestTodayShowsWhatEachRoleActsOn(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	for _, c := range []struct {
+		user       string
+		want, none []string
+	}{
+		{"client", []string{`id="today-booking-mine"`}, []string{`id="today-approvals"`, `id="today-tasks"`, `id="today-reception"`, `id="today-meetings"`}},
+		{"staff", []string{`id="today-tasks"`}, []string{`id="today-approvals"`}},
+		{"receptionist", nil, []string{`id="today-approvals"`}},
+		{"office", []string{`id="today-approvals"`, `id="today-tasks"`}, nil},
+	} {
+		body := checkPage(t, apptest.Login(t, srv, c.user), srv.URL+"/", 200)
+		for _, w := range c.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: no %s", c.user, w)
+			}
+		}
+		for _, n := range c.none {
+			if strings.Contains(body, n) {
+				t.Errorf("%s: shows %s", c.user, n)
+			}
+		}
+		// Every task link appears once.
+		seen := map[string]int{}
+		for _, m := range regexp.MustCompile(`href="(/receptions/\d+/duties|/bookings/\d+)"`).FindAllStringSubmatch(body, -1) {
+			seen[m[1]]++
+		}
+		for _, sec := range regexp.MustCompile(`(?s)<section class="card" id="today-tasks">.*?</section>`).FindAllString(body, -1) {
+			for _, m := range regexp.MustCompile(`href="(/receptions/\d+/duties)"`).FindAllStringSubmatch(sec, -1) {
+				if strings.Count(body, `href="`+m[1]+`"`) > strings.Count(sec, `href="`+m[1]+`"`) {
+					t.Errorf("%s: %s listed on the tasks card and on the reception card", c.user, m[1])
+				}
+			}
 		}
 	}
 }
