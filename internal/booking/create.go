@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -294,17 +295,26 @@ func (s *Service) pricedItems(ctx context.Context, q store.Querier, in Request) 
 		}
 		ad := addons[i]
 		p := ad.Price(in.RateTier)
-		out = append(out, Item{AddonID: ad.ID, Name: ad.Name, Unit: ad.Unit, Qty: it.Qty, UnitFen: p, Amount: p * int64(it.Qty)})
+		amount, ok := money.Mul(p, int64(it.Qty))
+		if !ok {
+			return nil, money.TooLarge("items")
+		}
+		out = append(out, Item{AddonID: ad.ID, Name: ad.Name, Unit: ad.Unit, Qty: it.Qty, UnitFen: p, Amount: amount})
 	}
 	return out, nil
 }
 
-func quote(v venue.Venue, in Request, items []Item) int64 {
+// quote is the quoted charge: room time by the rate card plus the ordered
+// add-ons, refused on "items" when it would exceed money.Max.
+func quote(v venue.Venue, in Request, items []Item) (int64, error) {
 	fee, _ := v.RoomFee(in.RateTier, in.End.Sub(in.Start))
 	for _, it := range items {
-		fee += it.Amount
+		var ok bool
+		if fee, ok = money.Sum(fee, it.Amount); !ok {
+			return 0, money.TooLarge("items")
+		}
 	}
-	return fee
+	return fee, nil
 }
 
 // Create accepts a booking request: it holds the slot at once (status
@@ -396,6 +406,10 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 	if err != nil {
 		return 0, err
 	}
+	quoted, err := quote(v, in, items)
+	if err != nil {
+		return 0, err
+	}
 	bs, be := v.Block(in.Start, in.End)
 	m, err := s.busy(ctx, tx, v.ID, bs, be, 0)
 	if err != nil {
@@ -434,7 +448,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 		v.ID, store.IDOrNil(seriesID), in.Title, store.Ms(in.Start), store.Ms(in.End), bs, be, true, StatusPending, in.Purpose, in.Channel,
 		in.Headcount, in.Layout, strings.Join(in.Equipment, ","), in.Priority, store.IDOrNil(in.OrgID), in.ClientName, in.ContactName, in.ContactPhone,
 		in.ContactEmail, in.RateTier, in.UnderContract, in.ContractNo, in.Notes, store.IDOrNil(a.UserID), store.IDOrNil(dept), noshow,
-		quote(v, in, items), 0, store.Ms(now), store.Ms(now))
+		quoted, 0, store.Ms(now), store.Ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("insert booking: %w", err)
 	}
@@ -555,6 +569,10 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
 	if err != nil {
 		return err
 	}
+	quoted, err := quote(v, in, items)
+	if err != nil {
+		return err
+	}
 	bs, be := v.Block(in.Start, in.End)
 	m, err := s.busy(ctx, tx, v.ID, bs, be, id)
 	if err != nil {
@@ -573,7 +591,7 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
  rate_tier = ?, under_contract = ?, contract_no = ?, notes = ?, quote_fen = ?, seq = seq + 1, updated_at = ? WHERE id = ?`,
 		v.ID, in.Title, store.Ms(in.Start), store.Ms(in.End), bs, be, status, in.Channel, in.Headcount, in.Layout, strings.Join(in.Equipment, ","),
 		in.Priority, store.IDOrNil(in.OrgID), in.ClientName, in.ContactName, in.ContactPhone, in.ContactEmail, in.RateTier, in.UnderContract,
-		in.ContractNo, in.Notes, quote(v, in, items), store.Ms(now), id)
+		in.ContractNo, in.Notes, quoted, store.Ms(now), id)
 	if err != nil {
 		return fmt.Errorf("update booking: %w", store.MapError(err))
 	}

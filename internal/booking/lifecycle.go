@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/approval"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/store"
@@ -366,7 +367,7 @@ func (p Policy) CancelFee(b Booking, now time.Time) int64 {
 	if b.Start.Sub(now) >= time.Duration(p.CancelFreeHours)*time.Hour {
 		return 0
 	}
-	return b.QuoteFen * int64(p.CancelFeePercent) / 100
+	return money.Percent(b.QuoteFen, p.CancelFeePercent)
 }
 
 // Cancel withdraws a booking ahead of its use (requester, client users of

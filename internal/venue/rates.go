@@ -11,6 +11,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
@@ -139,8 +140,11 @@ func (s *Service) SaveAddon(ctx context.Context, a access.Actor, id int64, in Ad
 	if !slices.Contains(Units, in.Unit) {
 		l.Add("unit", "err.invalid")
 	}
-	if in.Internal < 0 || in.Client < 0 || in.Key < 0 {
-		l.Add("price_client", "err.must_be_positive")
+	for _, p := range []struct {
+		field string
+		fen   int64
+	}{{"price_internal", in.Internal}, {"price_client", in.Client}, {"price_key", in.Key}} {
+		money.Check(&l, p.field, p.fen)
 	}
 	if in.Sort < -MaxSort || in.Sort > MaxSort {
 		l.Add("sort", "err.invalid")

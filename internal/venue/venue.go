@@ -21,6 +21,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
@@ -63,6 +64,10 @@ var Tiers = []string{TierInternal, TierClient, TierKey}
 
 // AuditEntity names venues in the audit log.
 const AuditEntity = "venue"
+
+// MaxRateFen bounds each room price (10 million yuan), so that a day's
+// room charge stays far within money.Max.
+const MaxRateFen = 1_000_000_000
 
 // Rate is one tier's room prices in fen.
 type Rate struct {
@@ -330,8 +335,11 @@ func (in *Input) normalize() error {
 		l.Add("sort", "err.invalid")
 	}
 	for _, r := range []Rate{in.Rates.Internal, in.Rates.Client, in.Rates.Key} {
-		if r.Hour < 0 || r.HalfDay < 0 || r.FullDay < 0 || r.Hour > 1e9 || r.HalfDay > 1e9 || r.FullDay > 1e9 {
-			l.Add("rates", "err.must_be_positive")
+		n := len(l)
+		for _, fen := range []int64{r.Hour, r.HalfDay, r.FullDay} {
+			money.CheckUpTo(&l, "rates", fen, MaxRateFen)
+		}
+		if len(l) > n {
 			break
 		}
 	}
