@@ -13,9 +13,9 @@ import (
 	"jiedai/internal/approval"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
-	"jiedai/internal/money"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )

@@ -11,8 +11,8 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
-	"jiedai/internal/money"
 	"jiedai/internal/i18n"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
