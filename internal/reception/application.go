@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -17,6 +18,7 @@ import (
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -215,6 +217,11 @@ func (in *Application) validate(strict bool, today time.Time, loc *time.Location
 	req("arrival_time", in.ArrivalTime)
 	if in.ArrivalTime != "" && !hhmmRE.MatchString(in.ArrivalTime) {
 		l.Add("arrival_time", "err.reception.bad_time")
+	} else if in.ArrivalTime != "" && in.VisitDate != "" {
+		// On a daylight-saving change day the arrival must exist.
+		if _, err := wallclock.Parse(in.VisitDate, in.ArrivalTime, loc); errors.Is(err, wallclock.ErrNoSuchTime) {
+			l.Add("arrival_time", wallclock.KeyNoSuchTime)
+		}
 	}
 	if !slices.Contains(Tiers, in.Tier) {
 		l.Add("tier", "err.invalid")

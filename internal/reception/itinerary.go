@@ -11,6 +11,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -64,8 +65,18 @@ func (s *Service) parseItinerary(r Reception, in *ItineraryInput) (start, end ti
 			l.Add(field, "err.reception.bad_time")
 			return time.Time{}
 		}
-		t, _ := time.Parse("15:04", v)
-		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, s.Loc)
+		if derr != nil {
+			return time.Time{}
+		}
+		h, m, err := wallclock.ParseClock(v)
+		var t time.Time
+		if err == nil {
+			t, err = wallclock.On(day, h, m, s.Loc)
+		}
+		if err != nil {
+			l.Add(field, wallclock.Key(err, "err.reception.bad_time"))
+		}
+		return t
 	}
 	start = at("start", in.Start)
 	if in.End != "" {
@@ -241,7 +252,7 @@ func (s *Service) defaultItinerary(ctx context.Context, tx store.Querier, now ti
 		step{"tour", t.Add(110 * time.Minute), t.Add(140 * time.Minute), ""},
 	)
 	end := t.Add(140 * time.Minute)
-	day := func(h, m int) time.Time { return time.Date(base.Year(), base.Month(), base.Day(), h, m, 0, 0, s.Loc) }
+	day := func(h, m int) time.Time { return wallclock.OnForward(base, h, m, s.Loc) }
 	if r.Form.Lunch.Need {
 		st := day(12, 0)
 		if st.Before(end) {

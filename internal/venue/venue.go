@@ -23,6 +23,7 @@ import (
 	"jiedai/internal/errs"
 	"jiedai/internal/money"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 )
 
 // Kinds of venue.
@@ -192,11 +193,10 @@ func (v Venue) OpenOn(t time.Time, loc *time.Location) bool {
 	return v.OpenDays&(1<<int(t.In(loc).Weekday())) != 0
 }
 
-// OpenWindow returns the opening and closing time on the civil day of t.
+// OpenWindow returns the opening and closing time on the civil day of t,
+// read on the wall clock (so on a daylight-saving change day too).
 func (v Venue) OpenWindow(t time.Time, loc *time.Location) (time.Time, time.Time) {
-	l := t.In(loc)
-	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	return day.Add(time.Duration(v.OpenFrom) * time.Minute), day.Add(time.Duration(v.OpenTo) * time.Minute)
+	return wallclock.OnForward(t, v.OpenFrom/60, v.OpenFrom%60, loc), wallclock.OnForward(t, v.OpenTo/60, v.OpenTo%60, loc)
 }
 
 // WithinHours reports whether [start, end) lies inside one day's opening

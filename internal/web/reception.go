@@ -22,6 +22,7 @@ import (
 	"jiedai/internal/reception"
 	"jiedai/internal/task"
 	"jiedai/internal/venue"
+	"jiedai/internal/wallclock"
 )
 
 func (s *Server) routesReception(mux *http.ServeMux) {
@@ -1044,12 +1045,15 @@ func (s *Server) rcBookRoom(r *http.Request, a access.Actor, id int64) error {
 	day := rc.Visit(s.app.Loc)
 	var l errs.List
 	at := func(field string) time.Time {
-		t, err := time.ParseInLocation("15:04", f.Get(field), s.app.Loc)
-		if err != nil {
-			l.Add(field, "err.reception.bad_time")
-			return time.Time{}
+		h, m, err := wallclock.ParseClock(f.Get(field))
+		var t time.Time
+		if err == nil {
+			t, err = wallclock.On(day, h, m, s.app.Loc)
 		}
-		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, s.app.Loc)
+		if err != nil {
+			l.Add(field, wallclock.Key(err, "err.reception.bad_time"))
+		}
+		return t
 	}
 	start, end := at("room_start"), at("room_end")
 	if formID(f, "venue_id") == 0 {
