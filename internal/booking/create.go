@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -63,8 +64,8 @@ const (
 func (s *Service) normalize(a access.Actor, in *Request, now time.Time, p Policy) error {
 	var l errs.List
 	in.Title = strings.TrimSpace(in.Title)
-	in.ClientName = strings.TrimSpace(in.ClientName)
-	in.ContactName = strings.TrimSpace(in.ContactName)
+	in.ClientName = namecheck.Field(&l, "client_name", in.ClientName)
+	in.ContactName = namecheck.Field(&l, "contact_name", in.ContactName)
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)
 	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	in.ContractNo = strings.TrimSpace(in.ContractNo)

@@ -17,6 +17,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
@@ -198,6 +199,17 @@ func (in *Application) validate(strict bool, today time.Time, loc *time.Location
 		}
 	}
 	f := &in.Form
+	in.OrgName = namecheck.Field(&l, "org_name", in.OrgName)
+	in.Guest.Name = namecheck.Field(&l, "guest_name", in.Guest.Name)
+	var people errs.List
+	for _, ps := range [][]Person{in.Companions, f.Helpers} {
+		for i := range ps {
+			ps[i].Name = namecheck.Field(&people, "companion_names", ps[i].Name)
+		}
+	}
+	if len(people) > 0 {
+		l = append(l, people[0])
+	}
 	req("org_name", in.OrgName)
 	long("org_name", in.OrgName, client.MaxName)
 	req("purpose", in.Purpose)

@@ -6,12 +6,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -125,15 +125,12 @@ func (s *Service) SaveAddon(ctx context.Context, a access.Actor, id int64, in Ad
 		return 0, errs.Forbid()
 	}
 	var l errs.List
-	in.Code, in.Name, in.NameEn = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEn)
+	in.Code = strings.TrimSpace(in.Code)
 	if !codeRE.MatchString(in.Code) {
 		l.Add("code", "err.venue_code")
 	}
-	if in.Name == "" {
-		l.Add("name", "err.required")
-	} else if utf8.RuneCountInString(in.Name) > 64 {
-		l.Add("name", "err.too_long", "max", 64)
-	}
+	in.Name = namecheck.Check(&l, "name", in.Name, true, 64)
+	in.NameEn = namecheck.Check(&l, "name_en", in.NameEn, false, 64)
 	if in.Kind != AddonEquipment && in.Kind != AddonService {
 		l.Add("kind", "err.invalid")
 	}

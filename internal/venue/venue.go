@@ -22,6 +22,7 @@ import (
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
 	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 	"jiedai/internal/wallclock"
 )
@@ -261,21 +262,12 @@ const MaxCapacity = 5000
 
 func (in *Input) normalize() error {
 	var l errs.List
-	in.Name = strings.TrimSpace(in.Name)
-	in.NameEn = strings.TrimSpace(in.NameEn)
+	in.Name = namecheck.Check(&l, "name", in.Name, true, 64)
+	in.NameEn = namecheck.Check(&l, "name_en", in.NameEn, false, 64)
 	in.Code = strings.TrimSpace(in.Code)
 	in.Location = strings.TrimSpace(in.Location)
 	in.Floor = strings.TrimSpace(in.Floor)
 	in.Description = strings.TrimSpace(in.Description)
-	switch {
-	case in.Name == "":
-		l.Add("name", "err.required")
-	case utf8.RuneCountInString(in.Name) > 64:
-		l.Add("name", "err.too_long", "max", 64)
-	}
-	if utf8.RuneCountInString(in.NameEn) > 64 {
-		l.Add("name_en", "err.too_long", "max", 64)
-	}
 	if in.Code != "" && !codeRE.MatchString(in.Code) {
 		l.Add("code", "err.venue_code")
 	}
