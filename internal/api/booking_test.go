@@ -377,6 +377,11 @@ func TestAPISeriesAndSettlement(t *testing.T) {
 		if st != 200 || m["draft"] != true || m["total_fen"].(float64) != 60000 {
 			t.Fatalf("draft statement: %d %v", st, m)
 		}
+		// 2^62 fen × 3 stored a negative total: every amount is bounded (money.Max).
+		st, m = e.call(t, "office", "POST", fmt.Sprintf("/bookings/%d/settle", id), map[string]any{"lines": []map[string]any{{"name": "x", "qty": 3, "unit_fen": int64(1) << 62}}})
+		if _, f := errField(m); st != 422 || f != "lines" {
+			t.Fatalf("settling 2^62 × 3: %d %v", st, m)
+		}
 		st, m = e.call(t, "office", "POST", fmt.Sprintf("/bookings/%d/settle", id), map[string]any{"discount_fen": 5000, "discount_reason": "首次合作", "paid_fen": 55000, "pay_method": "card", "invoice_no": "0442001", "invoice_date": "2026-03-02"})
 		if st != 200 || m["draft"] != false || m["total_fen"].(float64) != 55000 {
 			t.Fatalf("settle: %d %v", st, m)

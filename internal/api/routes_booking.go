@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/recur"
 	"jiedai/internal/task"
 	"jiedai/internal/venue"
+	"jiedai/internal/wallclock"
 )
 
 // VenueBody creates or edits a venue; on PATCH only the fields sent change.
@@ -296,9 +297,9 @@ func (s *Server) parseWhen(field, v string, required bool) (time.Time, error) {
 		}
 		return time.Time{}, nil
 	}
-	t, ok := booking.ParseTime(v, s.app.Loc)
-	if !ok {
-		return time.Time{}, errs.Field(field, "err.bad_time")
+	t, err := booking.ParseTime(v, s.app.Loc)
+	if err != nil {
+		return time.Time{}, errs.Field(field, wallclock.Key(err, "err.bad_time"))
 	}
 	return t, nil
 }

@@ -10,6 +10,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -68,7 +69,7 @@ func (s *Service) DepartmentByCode(ctx context.Context, code string) (Department
 func (in *DepartmentInput) validate() error {
 	var l errs.List
 	in.Code = strings.TrimSpace(in.Code)
-	in.Name = strings.TrimSpace(in.Name)
+	in.Name = namecheck.Field(&l, "name", in.Name)
 	if !codeRE.MatchString(in.Code) {
 		l.Add("code", "err.code_format")
 	}

@@ -18,6 +18,7 @@ import (
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -77,7 +78,7 @@ const MinPasswordLen = 8
 func (in *UserInput) validate(create bool) error {
 	var l errs.List
 	in.Username = strings.TrimSpace(in.Username)
-	in.DisplayName = strings.TrimSpace(in.DisplayName)
+	in.DisplayName = namecheck.Field(&l, "display_name", in.DisplayName)
 	if !usernameRE.MatchString(in.Username) {
 		l.Add("username", "err.username_format")
 	}

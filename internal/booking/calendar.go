@@ -3,6 +3,7 @@ package booking
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"jiedai/internal/ics"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
+	"jiedai/internal/wallclock"
 )
 
 // Feed window: bookings from 30 days back to 180 days ahead.
@@ -139,21 +141,31 @@ func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
 }
 
 // ParseTime reads a time from outside input: RFC 3339, or a local
-// "YYYY-MM-DDTHH:MM" / "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" in loc.
-func ParseTime(v string, loc *time.Location) (time.Time, bool) {
+// "YYYY-MM-DDTHH:MM[:SS]" / "YYYY-MM-DD HH:MM" / "YYYY-MM-DD" on loc's wall
+// clock. A local time that a daylight-saving change skips is refused with
+// wallclock.ErrNoSuchTime; a repeated one is its first occurrence; a date
+// alone is the day's first instant.
+func ParseTime(v string, loc *time.Location) (time.Time, error) {
 	v = strings.TrimSpace(v)
 	if v == "" || len(v) > 40 {
-		return time.Time{}, false
+		return time.Time{}, errors.New("parse time: empty or too long")
 	}
 	if t, err := time.Parse(time.RFC3339, v); err == nil {
-		return t, true
+		return t, nil
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05", "2006-01-02"} {
-		if t, err := time.ParseInLocation(layout, v, loc); err == nil {
-			return t, true
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
+		if w, err := time.Parse(layout, v); err == nil {
+			t, err := wallclock.At(w.Year(), w.Month(), w.Day(), w.Hour(), w.Minute(), loc)
+			if err != nil {
+				return time.Time{}, fmt.Errorf("parse time %q: %w", v, err)
+			}
+			return t.Add(time.Duration(w.Second()) * time.Second), nil
 		}
 	}
-	return time.Time{}, false
+	if d, err := wallclock.ParseDate(v); err == nil {
+		return wallclock.OnForward(d, 0, 0, loc), nil
+	}
+	return time.Time{}, fmt.Errorf("parse time %q: not RFC 3339 nor a local date and time", v)
 }
 
 // ParseCodes splits a comma-separated list of codes ("a,b"), dropping

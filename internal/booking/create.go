@@ -13,6 +13,8 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -63,8 +65,8 @@ const (
 func (s *Service) normalize(a access.Actor, in *Request, now time.Time, p Policy) error {
 	var l errs.List
 	in.Title = strings.TrimSpace(in.Title)
-	in.ClientName = strings.TrimSpace(in.ClientName)
-	in.ContactName = strings.TrimSpace(in.ContactName)
+	in.ClientName = namecheck.Field(&l, "client_name", in.ClientName)
+	in.ContactName = namecheck.Field(&l, "contact_name", in.ContactName)
 	in.ContactPhone = strings.TrimSpace(in.ContactPhone)
 	in.ContactEmail = strings.TrimSpace(in.ContactEmail)
 	in.ContractNo = strings.TrimSpace(in.ContractNo)
@@ -299,17 +301,26 @@ func (s *Service) pricedItems(ctx context.Context, q store.Querier, in Request) 
 		}
 		ad := addons[i]
 		p := ad.Price(in.RateTier)
-		out = append(out, Item{AddonID: ad.ID, Name: ad.Name, Unit: ad.Unit, Qty: it.Qty, UnitFen: p, Amount: p * int64(it.Qty)})
+		amount, ok := money.Mul(p, int64(it.Qty))
+		if !ok {
+			return nil, money.TooLarge("items")
+		}
+		out = append(out, Item{AddonID: ad.ID, Name: ad.Name, Unit: ad.Unit, Qty: it.Qty, UnitFen: p, Amount: amount})
 	}
 	return out, nil
 }
 
-func quote(v venue.Venue, in Request, items []Item) int64 {
+// quote is the quoted charge: room time by the rate card plus the ordered
+// add-ons, refused on "items" when it would exceed money.Max.
+func quote(v venue.Venue, in Request, items []Item) (int64, error) {
 	fee, _ := v.RoomFee(in.RateTier, in.End.Sub(in.Start))
 	for _, it := range items {
-		fee += it.Amount
+		var ok bool
+		if fee, ok = money.Sum(fee, it.Amount); !ok {
+			return 0, money.TooLarge("items")
+		}
 	}
-	return fee
+	return fee, nil
 }
 
 // Create accepts a booking request: it holds the slot at once (status
@@ -436,6 +447,10 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 	if err != nil {
 		return 0, err
 	}
+	quoted, err := quote(v, in, items)
+	if err != nil {
+		return 0, err
+	}
 	bs, be := v.Block(in.Start, in.End)
 	m, err := s.busy(ctx, tx, v.ID, bs, be, 0)
 	if err != nil {
@@ -474,7 +489,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 		v.ID, store.IDOrNil(seriesID), in.Title, store.Ms(in.Start), store.Ms(in.End), bs, be, true, StatusPending, in.Purpose, in.Channel,
 		in.Headcount, in.Layout, strings.Join(in.Equipment, ","), in.Priority, store.IDOrNil(in.OrgID), in.ClientName, in.ContactName, in.ContactPhone,
 		in.ContactEmail, in.RateTier, in.UnderContract, in.ContractNo, in.Notes, store.IDOrNil(a.UserID), store.IDOrNil(dept), noshow,
-		quote(v, in, items), 0, store.Ms(now), store.Ms(now))
+		quoted, 0, store.Ms(now), store.Ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("insert booking: %w", err)
 	}
@@ -595,6 +610,10 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
 	if err != nil {
 		return err
 	}
+	quoted, err := quote(v, in, items)
+	if err != nil {
+		return err
+	}
 	bs, be := v.Block(in.Start, in.End)
 	m, err := s.busy(ctx, tx, v.ID, bs, be, id)
 	if err != nil {
@@ -613,7 +632,7 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
  rate_tier = ?, under_contract = ?, contract_no = ?, notes = ?, quote_fen = ?, seq = seq + 1, updated_at = ? WHERE id = ?`,
 		v.ID, in.Title, store.Ms(in.Start), store.Ms(in.End), bs, be, status, in.Channel, in.Headcount, in.Layout, strings.Join(in.Equipment, ","),
 		in.Priority, store.IDOrNil(in.OrgID), in.ClientName, in.ContactName, in.ContactPhone, in.ContactEmail, in.RateTier, in.UnderContract,
-		in.ContractNo, in.Notes, quote(v, in, items), store.Ms(now), id)
+		in.ContractNo, in.Notes, quoted, store.Ms(now), id)
 	if err != nil {
 		return fmt.Errorf("update booking: %w", store.MapError(err))
 	}

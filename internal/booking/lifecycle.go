@@ -15,6 +15,7 @@ import (
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -376,7 +377,7 @@ func (p Policy) CancelFee(b Booking, now time.Time) int64 {
 	if b.Start.Sub(now) >= time.Duration(p.CancelFreeHours)*time.Hour {
 		return 0
 	}
-	return b.QuoteFen * int64(p.CancelFeePercent) / 100
+	return money.Percent(b.QuoteFen, p.CancelFeePercent)
 }
 
 // Cancel withdraws a booking ahead of its use (requester, client users of

@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/errs"
 	"jiedai/internal/recur"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 )
 
 // Occurrence is one date of a recurring booking in a preview or result.
@@ -219,12 +220,19 @@ func (s *Service) UpdateSeries(ctx context.Context, a access.Actor, seriesID int
 				continue
 			}
 			r := req
-			d := b.Start.In(s.Loc)
-			day := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, s.Loc)
-			r.Start = day.Add(clockOf(req.Start, s.Loc))
-			r.End = day.Add(clockOf(req.End, s.Loc))
+			day := b.Start.In(s.Loc)
+			var err error
+			if r.Start, err = sameClock(day, req.Start, s.Loc); err != nil {
+				return errs.Field("start", wallclock.Key(err, "err.booking_hhmm"))
+			}
+			if r.End, err = sameClock(day, req.End, s.Loc); err != nil {
+				return errs.Field("end", wallclock.Key(err, "err.booking_hhmm"))
+			}
 			if !r.End.After(r.Start) {
-				r.End = r.End.AddDate(0, 0, 1)
+				y, m, d := day.Date()
+				if r.End, err = wallclock.At(y, m, d+1, req.End.In(s.Loc).Hour(), req.End.In(s.Loc).Minute(), s.Loc); err != nil {
+					return errs.Field("end", wallclock.Key(err, "err.booking_hhmm"))
+				}
 			}
 			r.Bump, r.Approve = false, false
 			if err := s.normalize(a, &r, now, p); err != nil {
@@ -246,7 +254,9 @@ func (s *Service) UpdateSeries(ctx context.Context, a access.Actor, seriesID int
 	return n, err
 }
 
-func clockOf(t time.Time, loc *time.Location) time.Duration {
-	l := t.In(loc)
-	return time.Duration(l.Hour())*time.Hour + time.Duration(l.Minute())*time.Minute
+// sameClock is day's date at clock's wall-clock time, both read in loc;
+// wallclock.ErrNoSuchTime when the clocks skip that time on that day.
+func sameClock(day, clock time.Time, loc *time.Location) (time.Time, error) {
+	c := clock.In(loc)
+	return wallclock.On(day, c.Hour(), c.Minute(), loc)
 }

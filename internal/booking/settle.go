@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 	"jiedai/internal/venue"
 )
@@ -130,18 +131,14 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 	}
 	in.DiscountReason, in.InvoiceNo, in.InvoiceDate = strings.TrimSpace(in.DiscountReason), strings.TrimSpace(in.InvoiceNo), strings.TrimSpace(in.InvoiceDate)
 	var l errs.List
-	if in.DiscountFen < 0 {
-		l.Add("discount", "err.must_be_positive")
-	}
+	money.Check(&l, "discount", in.DiscountFen)
 	if in.DiscountFen > 0 && in.DiscountReason == "" {
 		l.Add("discount_reason", "err.booking_discount_reason")
 	}
 	if utf8.RuneCountInString(in.DiscountReason) > 200 {
 		l.Add("discount_reason", "err.too_long", "max", 200)
 	}
-	if in.PaidFen < 0 {
-		l.Add("paid", "err.must_be_positive")
-	}
+	money.Check(&l, "paid", in.PaidFen)
 	if in.PayMethod != "" && !slices.Contains(PayMethods, in.PayMethod) {
 		l.Add("pay_method", "err.invalid")
 	}
@@ -162,6 +159,10 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 	for _, ln := range in.Lines {
 		if ln.Qty < 1 || ln.Qty > 10000 || ln.UnitFen < 0 || (ln.AddonID == 0 && strings.TrimSpace(ln.Name) == "") {
 			l.Add("lines", "err.booking_item")
+			break
+		}
+		if ln.UnitFen > money.Max {
+			l = append(l, money.TooLarge("lines"))
 			break
 		}
 	}
@@ -202,11 +203,20 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 				}
 				it.AddonID, it.Name, it.Unit, it.UnitFen = ln.AddonID, addons[i].Name, addons[i].Unit, addons[i].Price(b.RateTier)
 			}
-			it.Amount = it.UnitFen * int64(it.Qty)
-			addonsFen += it.Amount
+			var ok bool
+			if it.Amount, ok = money.Mul(it.UnitFen, int64(it.Qty)); !ok {
+				return money.TooLarge("lines")
+			}
+			if addonsFen, ok = money.Sum(addonsFen, it.Amount); !ok {
+				return money.TooLarge("lines")
+			}
 			lines = append(lines, it)
 		}
-		total := room + addonsFen + b.CancelFee - in.DiscountFen
+		due, ok := money.Sum(room, addonsFen, b.CancelFee)
+		if !ok {
+			return money.TooLarge("lines")
+		}
+		total := due - in.DiscountFen
 		if total < 0 {
 			return errs.Field("discount", "err.booking_discount_too_big")
 		}

@@ -19,6 +19,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -147,16 +148,15 @@ func tooLong(l *errs.List, field, v string, max int) {
 
 func (in *OrgInput) validate() error {
 	var l errs.List
-	for _, p := range []*string{&in.Name, &in.ShortName, &in.Industry, &in.Address, &in.Phone, &in.Website, &in.Notes} {
+	for _, p := range []*string{&in.Industry, &in.Address, &in.Phone, &in.Website, &in.Notes} {
 		*p = strings.TrimSpace(*p)
 	}
-	if in.Name == "" {
-		l.Add("name", "err.required")
-	} else if Key(in.Name) == "" {
+	n := len(l)
+	in.Name = namecheck.Check(&l, "name", in.Name, true, MaxName)
+	if len(l) == n && Key(in.Name) == "" {
 		l.Add("name", "err.client.name_empty")
 	}
-	tooLong(&l, "name", in.Name, MaxName)
-	tooLong(&l, "short_name", in.ShortName, MaxShort)
+	in.ShortName = namecheck.Check(&l, "short_name", in.ShortName, false, MaxShort)
 	tooLong(&l, "industry", in.Industry, MaxShort)
 	tooLong(&l, "address", in.Address, MaxText)
 	tooLong(&l, "website", in.Website, MaxText)
@@ -169,13 +169,10 @@ func (in *OrgInput) validate() error {
 
 func (in *ContactInput) validate() error {
 	var l errs.List
-	for _, p := range []*string{&in.Name, &in.Title, &in.Mobile, &in.Phone, &in.Email, &in.WeChat, &in.Notes} {
+	for _, p := range []*string{&in.Title, &in.Mobile, &in.Phone, &in.Email, &in.WeChat, &in.Notes} {
 		*p = strings.TrimSpace(*p)
 	}
-	if in.Name == "" {
-		l.Add("name", "err.required")
-	}
-	tooLong(&l, "name", in.Name, MaxShort)
+	in.Name = namecheck.Check(&l, "name", in.Name, true, MaxShort)
 	tooLong(&l, "title", in.Title, MaxShort)
 	tooLong(&l, "wechat", in.WeChat, MaxShort)
 	tooLong(&l, "notes", in.Notes, MaxNotes)

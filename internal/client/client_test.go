@@ -3,6 +3,8 @@ package client_test
 import (
 	"context"
 
+	"golang.org/x/text/unicode/norm"
+
 	"testing"
 	"time"
 
@@ -240,13 +242,17 @@ func TestKey(t *testing.T) {
 }
 
 func FuzzKey(f *testing.F) {
-	for _, s := range []string{"北京华信科技有限公司", "ＡＢＣ Co., Ltd.", "公司公司", "co co", "", "a\u0301 Inc"} {
+	for _, s := range []string{"北京华信科技有限公司", "ＡＢＣ Co., Ltd.", "公司公司", "co co", "", "a\u0301 Inc", "Cafe\u0301 Lumie\u0300re", "华信科技\u202e司公限有", "华信\u200b科技"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		k := client.Key(s)
 		if k2 := client.Key(k); k2 != k {
 			t.Fatalf("Key not idempotent: %q -> %q -> %q", s, k, k2)
+		}
+		// Canonically equivalent spellings are one name.
+		if kd := client.Key(norm.NFD.String(s)); kd != k {
+			t.Fatalf("Key(%q) = %q but its decomposed form gives %q", s, k, kd)
 		}
 	})
 }

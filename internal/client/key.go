@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode"
 
+	"golang.org/x/text/unicode/norm"
 	"golang.org/x/text/width"
 )
 
@@ -18,11 +19,12 @@ var cjkSuffixes = []string{
 // latinSuffixes are legal-form words dropped from the end of a name.
 var latinSuffixes = []string{"co", "ltd", "limited", "inc", "corp", "corporation", "company", "llc", "plc", "gmbh"}
 
-// Key normalises an organisation name for finding duplicates: full-width
-// characters folded, letters lower-cased, spaces and punctuation dropped and
-// legal-form endings removed. It is idempotent.
+// Key normalises an organisation name for finding duplicates: put in NFC
+// (as namecheck.Clean does), full-width characters folded, letters lower-cased,
+// spaces, punctuation and invisible characters dropped and legal-form
+// endings removed. It is idempotent.
 func Key(name string) string {
-	s := strings.ToLower(width.Fold.String(name))
+	s := strings.ToLower(width.Fold.String(norm.NFC.String(name)))
 	words := strings.FieldsFunc(s, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 	for len(words) > 1 && slices.Contains(latinSuffixes, words[len(words)-1]) {
 		words = words[:len(words)-1]

@@ -11,6 +11,7 @@ import (
 	"jiedai/internal/approval"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -63,7 +64,7 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 	}
 	in.Title = text(&l, "title", in.Title, true, MaxTitle)
 	in.Purpose = text(&l, "purpose", in.Purpose, false, MaxText)
-	in.ClientName = text(&l, "client_name", in.ClientName, false, MaxName)
+	in.ClientName = namecheck.Check(&l, "client_name", in.ClientName, false, MaxName)
 	in.Place = text(&l, "place", in.Place, false, MaxName)
 	if in.ClientOrgID < 0 {
 		l.Add("client_org_id", "err.invalid")
@@ -120,7 +121,7 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 		it := &in.Agenda[i]
 		f := fmt.Sprintf("agenda.%d.", i)
 		it.Topic = text(&l, f+"topic", it.Topic, true, MaxTitle)
-		it.PresenterName = text(&l, f+"presenter_name", it.PresenterName, false, MaxName)
+		it.PresenterName = namecheck.Check(&l, f+"presenter_name", it.PresenterName, false, MaxName)
 		it.Notes = text(&l, f+"notes", it.Notes, false, MaxText)
 		if it.Minutes < 0 || it.Minutes > 24*60 {
 			l.Add(f+"minutes", "err.meeting.minutes_range")
@@ -148,8 +149,8 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 		if at.Kind != KindRequired && at.Kind != KindInvited {
 			l.Add(f+"kind", "err.invalid")
 		}
-		at.GuestName = text(&l, f+"guest_name", at.GuestName, at.UserID == 0, MaxName)
-		at.GuestOrg = text(&l, f+"guest_org", at.GuestOrg, false, MaxName)
+		at.GuestName = namecheck.Check(&l, f+"guest_name", at.GuestName, at.UserID == 0, MaxName)
+		at.GuestOrg = namecheck.Check(&l, f+"guest_org", at.GuestOrg, false, MaxName)
 		at.GuestTitle = text(&l, f+"guest_title", at.GuestTitle, false, MaxName)
 		if at.UserID != 0 {
 			at.GuestName, at.GuestOrg, at.GuestTitle = "", "", ""

@@ -9,6 +9,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
@@ -145,12 +146,8 @@ func (s *Service) SaveNegotiation(ctx context.Context, a access.Actor, meetingID
 		if !ok {
 			l.Add("outcome", "err.invalid")
 		}
-		if in.QuotedFen < 0 {
-			l.Add("quoted_fen", "err.must_be_positive")
-		}
-		if in.AgreedFen < 0 {
-			l.Add("agreed_fen", "err.must_be_positive")
-		}
+		money.Check(&l, "quoted_fen", in.QuotedFen)
+		money.Check(&l, "agreed_fen", in.AgreedFen)
 		if err := l.Err(); err != nil {
 			return err
 		}

@@ -9,6 +9,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -128,7 +129,7 @@ func (s *Service) SaveTemplate(ctx context.Context, a access.Actor, id int64, t 
 	if !ValidType(t.Type) {
 		l.Add("type", "err.meeting.type")
 	}
-	t.Name = text(&l, "name", t.Name, true, MaxName)
+	t.Name = namecheck.Check(&l, "name", t.Name, true, MaxName)
 	if t.DurationMin < 0 || t.DurationMin > 24*60 {
 		l.Add("duration_min", "err.meeting.minutes_range")
 	}

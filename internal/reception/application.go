@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base32"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -16,7 +17,9 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -196,6 +199,17 @@ func (in *Application) validate(strict bool, today time.Time, loc *time.Location
 		}
 	}
 	f := &in.Form
+	in.OrgName = namecheck.Field(&l, "org_name", in.OrgName)
+	in.Guest.Name = namecheck.Field(&l, "guest_name", in.Guest.Name)
+	var people errs.List
+	for _, ps := range [][]Person{in.Companions, f.Helpers} {
+		for i := range ps {
+			ps[i].Name = namecheck.Field(&people, "companion_names", ps[i].Name)
+		}
+	}
+	if len(people) > 0 {
+		l = append(l, people[0])
+	}
 	req("org_name", in.OrgName)
 	long("org_name", in.OrgName, client.MaxName)
 	req("purpose", in.Purpose)
@@ -215,6 +229,11 @@ func (in *Application) validate(strict bool, today time.Time, loc *time.Location
 	req("arrival_time", in.ArrivalTime)
 	if in.ArrivalTime != "" && !hhmmRE.MatchString(in.ArrivalTime) {
 		l.Add("arrival_time", "err.reception.bad_time")
+	} else if in.ArrivalTime != "" && in.VisitDate != "" {
+		// On a daylight-saving change day the arrival must exist.
+		if _, err := wallclock.Parse(in.VisitDate, in.ArrivalTime, loc); errors.Is(err, wallclock.ErrNoSuchTime) {
+			l.Add("arrival_time", wallclock.KeyNoSuchTime)
+		}
 	}
 	if !slices.Contains(Tiers, in.Tier) {
 		l.Add("tier", "err.invalid")

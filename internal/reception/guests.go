@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -72,6 +73,8 @@ func (in *GuestInput) validate(nameRequired bool) error {
 	trimAll(&in.Name, &in.Title, &in.Company, &in.Mobile, &in.Email, &in.IDNumber, &in.Note)
 	in.IDNumber = strings.ToUpper(strings.ReplaceAll(in.IDNumber, " ", ""))
 	var l errs.List
+	in.Name = namecheck.Field(&l, "name", in.Name)
+	in.Company = namecheck.Field(&l, "company", in.Company)
 	if nameRequired && in.Name == "" {
 		l.Add("name", "err.required")
 	}

@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -65,8 +66,18 @@ func (s *Service) parseItinerary(r Reception, in *ItineraryInput) (start, end ti
 			l.Add(field, "err.reception.bad_time")
 			return time.Time{}
 		}
-		t, _ := time.Parse("15:04", v)
-		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, s.Loc)
+		if derr != nil {
+			return time.Time{}
+		}
+		h, m, err := wallclock.ParseClock(v)
+		var t time.Time
+		if err == nil {
+			t, err = wallclock.On(day, h, m, s.Loc)
+		}
+		if err != nil {
+			l.Add(field, wallclock.Key(err, "err.reception.bad_time"))
+		}
+		return t
 	}
 	start = at("start", in.Start)
 	if in.End != "" {
@@ -242,7 +253,7 @@ func (s *Service) defaultItinerary(ctx context.Context, tx store.Querier, now ti
 		step{"tour", t.Add(110 * time.Minute), t.Add(140 * time.Minute), ""},
 	)
 	end := t.Add(140 * time.Minute)
-	day := func(h, m int) time.Time { return time.Date(base.Year(), base.Month(), base.Day(), h, m, 0, 0, s.Loc) }
+	day := func(h, m int) time.Time { return wallclock.OnForward(base, h, m, s.Loc) }
 	if r.Form.Lunch.Need {
 		st := day(12, 0)
 		if st.Before(end) {
@@ -318,12 +329,15 @@ func RoomTimes(r Reception, loc *time.Location, from, to string) (start, end tim
 	day := r.Visit(loc)
 	var l errs.List
 	at := func(field, hm string) time.Time {
-		t, err := time.Parse("15:04", strings.TrimSpace(hm))
-		if err != nil || day.IsZero() {
-			l.Add(field, "err.reception.bad_time")
-			return time.Time{}
+		h, m, err := wallclock.ParseClock(strings.TrimSpace(hm))
+		var t time.Time
+		if err == nil && !day.IsZero() {
+			t, err = wallclock.On(day, h, m, loc)
 		}
-		return time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+		if err != nil || day.IsZero() {
+			l.Add(field, wallclock.Key(err, "err.reception.bad_time"))
+		}
+		return t
 	}
 	start, end = at("room_start", from), at("room_end", to)
 	return start, end, l.Err()

@@ -12,6 +12,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
@@ -279,6 +280,13 @@ func (s *Service) AddMaterial(ctx context.Context, a access.Actor, id int64, in 
 	if in.UnitCostFen < 0 || in.UnitCostFen > MaxBudgetFen {
 		l.Add("unit_cost", "err.reception.money")
 	}
+	cost, ok := int64(0), true
+	if in.Purchase {
+		cost, ok = money.Mul(in.UnitCostFen, int64(in.Qty))
+	}
+	if !ok && len(l) == 0 {
+		l = append(l, money.TooLarge("unit_cost"))
+	}
 	now := s.Clock.Now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if _, err := s.manageable(ctx, tx, a, id, "edit_materials"); err != nil {
@@ -306,6 +314,13 @@ func (s *Service) AddMaterial(ctx context.Context, a access.Actor, id int64, in 
 		}
 		if err := l.Err(); err != nil {
 			return err
+		}
+		var bought int64
+		if err := tx.QueryRow(ctx, `SELECT COALESCE(SUM(unit_cost_fen * qty), 0) FROM reception_materials WHERE reception_id = ? AND purchase`, id).Scan(&bought); err != nil {
+			return fmt.Errorf("total purchases of reception %d: %w", id, err)
+		}
+		if _, ok := money.Sum(bought, cost); !ok {
+			return money.TooLarge("unit_cost")
 		}
 		var seq int
 		if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(seq), 0) + 1 FROM reception_materials WHERE reception_id = ?`, id).Scan(&seq); err != nil {

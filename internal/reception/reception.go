@@ -29,6 +29,7 @@ import (
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -140,7 +141,7 @@ func (r Reception) ArrivalAt(loc *time.Location) time.Time {
 	if t, err := time.Parse("15:04", r.ArrivalTime); err == nil {
 		h, m = t.Hour(), t.Minute()
 	}
-	return time.Date(d.Year(), d.Month(), d.Day(), h, m, 0, 0, loc)
+	return wallclock.OnForward(d, h, m, loc)
 }
 
 // Editable reports whether the application itself may still change.

@@ -10,6 +10,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
 	"jiedai/internal/store"
 )
 
@@ -68,6 +69,26 @@ func (in *ExpenseInput) validate() error {
 		l.Add("actual", "err.reception.money")
 	}
 	return l.Err()
+}
+
+// checkExpenseTotals refuses a line that would take the case's budget or
+// actual total beyond money.Max; except is the line being replaced (0 for
+// none).
+func checkExpenseTotals(ctx context.Context, q store.Querier, id, except int64, in ExpenseInput) error {
+	var budget, actual int64
+	if err := q.QueryRow(ctx, `SELECT COALESCE(SUM(budget_fen), 0), COALESCE(SUM(actual_fen), 0) FROM reception_expenses WHERE reception_id = ? AND id <> ?`,
+		id, except).Scan(&budget, &actual); err != nil {
+		return fmt.Errorf("total expenses of reception %d: %w", id, err)
+	}
+	if _, ok := money.Sum(budget, in.BudgetFen); !ok {
+		return money.TooLarge("budget")
+	}
+	if in.ActualFen != nil {
+		if _, ok := money.Sum(actual, *in.ActualFen); !ok {
+			return money.TooLarge("actual")
+		}
+	}
+	return nil
 }
 
 // Settlement is the budget against the actual cost of a case.
@@ -137,6 +158,9 @@ func (s *Service) AddExpense(ctx context.Context, a access.Actor, id int64, in E
 		if _, err := s.manageable(ctx, tx, a, id, "edit_expenses"); err != nil {
 			return err
 		}
+		if err := checkExpenseTotals(ctx, tx, id, 0, in); err != nil {
+			return err
+		}
 		if err := insertExpense(ctx, tx, now, id, in); err != nil {
 			return err
 		}
@@ -172,6 +196,9 @@ func (s *Service) UpdateExpense(ctx context.Context, a access.Actor, expenseID i
 			return err
 		}
 		if _, err := s.manageable(ctx, tx, a, rid, "edit_expenses"); err != nil {
+			return err
+		}
+		if err := checkExpenseTotals(ctx, tx, rid, expenseID, in); err != nil {
 			return err
 		}
 		var actual any

@@ -2,6 +2,8 @@ package recur
 
 import (
 	"time"
+
+	"jiedai/internal/wallclock"
 )
 
 // ReasonHoliday is Occurrence.Reason for occurrences on non-working days.
@@ -155,10 +157,11 @@ func (r Rule) monthly(start time.Time, emit func(time.Time) bool) {
 }
 
 // atDay returns the given date (normalized) at start's wall-clock time in
-// start's location.
+// start's location; a time the clocks skip on that date is moved forward
+// by the gap and a repeated one is its first occurrence (RFC 5545).
 func atDay(start time.Time, y int, m time.Month, d int) time.Time {
 	h, mi, s := start.Clock()
-	return time.Date(y, m, d, h, mi, s, start.Nanosecond(), start.Location())
+	return wallclock.Forward(y, m, d, h, mi, start.Location()).Add(time.Duration(s)*time.Second + time.Duration(start.Nanosecond()))
 }
 
 // dateOf returns t's calendar date in its own location, as midnight UTC.

@@ -26,6 +26,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
 )
 
@@ -215,8 +216,9 @@ func Create(ctx context.Context, q store.Querier, now time.Time, a access.Actor,
 
 // Due computes a deadline relative to anchor: the working day workdays
 // away (negative = before; 0 = anchor's own date) at the local time at
-// ("HH:MM" in loc; empty keeps anchor's time of day). The result is UTC.
-// Use it where a seed says 工作日; DueDays where it says 天.
+// ("HH:MM" in loc; empty keeps anchor's time of day; a time the clocks
+// skip is moved forward by the gap, a repeated one is its first). The
+// result is UTC. Use it where a seed says 工作日; DueDays where it says 天.
 func Due(anchor time.Time, workdays int, at string, cal *workday.Calendar, loc *time.Location) (time.Time, error) {
 	if cal == nil || loc == nil {
 		return time.Time{}, errors.New("task due: nil calendar or location")
@@ -245,8 +247,7 @@ func atTimeOfDay(d time.Time, at string, loc *time.Location) (time.Time, error) 
 	if err != nil || len(at) != 5 {
 		return time.Time{}, errs.Field("at", "err.task.bad_time_of_day")
 	}
-	y, m, day := d.Date()
-	return time.Date(y, m, day, hm.Hour(), hm.Minute(), 0, 0, loc).UTC(), nil
+	return wallclock.OnForward(d, hm.Hour(), hm.Minute(), loc).UTC(), nil
 }
 
 const cols = `id, kind, entity, entity_id, COALESCE(parent_id, 0), title, description, COALESCE(owner_id, 0), COALESCE(assistant_id, 0), COALESCE(department_id, 0), role, due_at, progress, status, auto_accept, result, feedback, link, COALESCE(created_by, 0), created_at, updated_at, submitted_at, closed_at`

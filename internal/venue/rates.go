@@ -6,11 +6,12 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
 )
 
@@ -124,23 +125,23 @@ func (s *Service) SaveAddon(ctx context.Context, a access.Actor, id int64, in Ad
 		return 0, errs.Forbid()
 	}
 	var l errs.List
-	in.Code, in.Name, in.NameEn = strings.TrimSpace(in.Code), strings.TrimSpace(in.Name), strings.TrimSpace(in.NameEn)
+	in.Code = strings.TrimSpace(in.Code)
 	if !codeRE.MatchString(in.Code) {
 		l.Add("code", "err.venue_code")
 	}
-	if in.Name == "" {
-		l.Add("name", "err.required")
-	} else if utf8.RuneCountInString(in.Name) > 64 {
-		l.Add("name", "err.too_long", "max", 64)
-	}
+	in.Name = namecheck.Check(&l, "name", in.Name, true, 64)
+	in.NameEn = namecheck.Check(&l, "name_en", in.NameEn, false, 64)
 	if in.Kind != AddonEquipment && in.Kind != AddonService {
 		l.Add("kind", "err.invalid")
 	}
 	if !slices.Contains(Units, in.Unit) {
 		l.Add("unit", "err.invalid")
 	}
-	if in.Internal < 0 || in.Client < 0 || in.Key < 0 {
-		l.Add("price_client", "err.must_be_positive")
+	for _, p := range []struct {
+		field string
+		fen   int64
+	}{{"price_internal", in.Internal}, {"price_client", in.Client}, {"price_key", in.Key}} {
+		money.Check(&l, p.field, p.fen)
 	}
 	if in.Sort < -MaxSort || in.Sort > MaxSort {
 		l.Add("sort", "err.invalid")

@@ -21,7 +21,10 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
+	"jiedai/internal/money"
+	"jiedai/internal/namecheck"
 	"jiedai/internal/store"
+	"jiedai/internal/wallclock"
 )
 
 // Kinds of venue.
@@ -63,6 +66,10 @@ var Tiers = []string{TierInternal, TierClient, TierKey}
 
 // AuditEntity names venues in the audit log.
 const AuditEntity = "venue"
+
+// MaxRateFen bounds each room price (10 million yuan), so that a day's
+// room charge stays far within money.Max.
+const MaxRateFen = 1_000_000_000
 
 // Rate is one tier's room prices in fen.
 type Rate struct {
@@ -211,11 +218,10 @@ func (v Venue) OpenOn(t time.Time, loc *time.Location) bool {
 	return v.OpenDays&(1<<int(t.In(loc).Weekday())) != 0
 }
 
-// OpenWindow returns the opening and closing time on the civil day of t.
+// OpenWindow returns the opening and closing time on the civil day of t,
+// read on the wall clock (so on a daylight-saving change day too).
 func (v Venue) OpenWindow(t time.Time, loc *time.Location) (time.Time, time.Time) {
-	l := t.In(loc)
-	day := time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
-	return day.Add(time.Duration(v.OpenFrom) * time.Minute), day.Add(time.Duration(v.OpenTo) * time.Minute)
+	return wallclock.OnForward(t, v.OpenFrom/60, v.OpenFrom%60, loc), wallclock.OnForward(t, v.OpenTo/60, v.OpenTo%60, loc)
 }
 
 // WithinHours reports whether [start, end) lies inside one day's opening
@@ -280,21 +286,12 @@ const MaxCapacity = 5000
 
 func (in *Input) normalize() error {
 	var l errs.List
-	in.Name = strings.TrimSpace(in.Name)
-	in.NameEn = strings.TrimSpace(in.NameEn)
+	in.Name = namecheck.Check(&l, "name", in.Name, true, 64)
+	in.NameEn = namecheck.Check(&l, "name_en", in.NameEn, false, 64)
 	in.Code = strings.TrimSpace(in.Code)
 	in.Location = strings.TrimSpace(in.Location)
 	in.Floor = strings.TrimSpace(in.Floor)
 	in.Description = strings.TrimSpace(in.Description)
-	switch {
-	case in.Name == "":
-		l.Add("name", "err.required")
-	case utf8.RuneCountInString(in.Name) > 64:
-		l.Add("name", "err.too_long", "max", 64)
-	}
-	if utf8.RuneCountInString(in.NameEn) > 64 {
-		l.Add("name_en", "err.too_long", "max", 64)
-	}
 	if in.Code != "" && !codeRE.MatchString(in.Code) {
 		l.Add("code", "err.venue_code")
 	}
@@ -354,8 +351,11 @@ func (in *Input) normalize() error {
 		l.Add("sort", "err.invalid")
 	}
 	for _, r := range []Rate{in.Rates.Internal, in.Rates.Client, in.Rates.Key} {
-		if r.Hour < 0 || r.HalfDay < 0 || r.FullDay < 0 || r.Hour > 1e9 || r.HalfDay > 1e9 || r.FullDay > 1e9 {
-			l.Add("rates", "err.must_be_positive")
+		n := len(l)
+		for _, fen := range []int64{r.Hour, r.HalfDay, r.FullDay} {
+			money.CheckUpTo(&l, "rates", fen, MaxRateFen)
+		}
+		if len(l) > n {
 			break
 		}
 	}

@@ -18,6 +18,7 @@ import (
 	"jiedai/internal/i18n"
 	"jiedai/internal/task"
 	"jiedai/internal/venue"
+	"jiedai/internal/wallclock"
 )
 
 func (s *Server) routesBooking(mux *http.ServeMux) {
@@ -495,22 +496,32 @@ func (s *Server) parseBookingForm(r *http.Request) (booking.Request, error) {
 			}
 		}
 	}
-	day, derr := time.ParseInLocation("2006-01-02", f.Get("date"), s.app.Loc)
+	date := f.Get("date")
+	_, derr := wallclock.ParseDate(date)
 	if derr != nil {
 		l.Add("date", "err.bad_date")
 	}
+	// Times are read on the site's wall clock for that date: on a
+	// daylight-saving change day a skipped time is refused, not shifted.
 	hm := func(field string) time.Time {
-		t, err := time.Parse("15:04", strings.TrimSpace(f.Get(field)))
-		if err != nil {
+		v := strings.TrimSpace(f.Get(field))
+		if field == "end" && v == "00:00" {
+			v = "24:00" // the midnight that ends the day
+		}
+		if _, _, err := wallclock.ParseClock(v); err != nil || (field == "start" && v == "24:00") {
 			l.Add(field, "err.booking_hhmm")
 			return time.Time{}
 		}
-		return day.Add(time.Duration(t.Hour())*time.Hour + time.Duration(t.Minute())*time.Minute)
+		if derr != nil {
+			return time.Time{}
+		}
+		t, err := wallclock.Parse(date, v, s.app.Loc)
+		if err != nil {
+			l.Add(field, wallclock.Key(err, "err.booking_hhmm"))
+		}
+		return t
 	}
 	in.Start, in.End = hm("start"), hm("end")
-	if f.Get("end") == "24:00" || f.Get("end") == "00:00" {
-		in.End = day.AddDate(0, 0, 1)
-	}
 	for k, vals := range f {
 		id, ok := strings.CutPrefix(k, "addon_")
 		if !ok || len(vals) == 0 || strings.TrimSpace(vals[0]) == "" || vals[0] == "0" {

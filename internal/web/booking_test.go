@@ -39,13 +39,16 @@ type webEnv struct {
 	hall  venue.Venue
 }
 
-func newWebEnv(t *testing.T) *webEnv {
+func newWebEnv(t *testing.T) *webEnv { return newWebEnvIn(t, "") }
+
+// newWebEnvIn is newWebEnv with the site in time zone zone ("" = default).
+func newWebEnvIn(t *testing.T, zone string) *webEnv {
 	t.Helper()
 	ctx := context.Background()
 	db := storetest.NewTestDB(t, "sqlite")
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	clk := clock.NewFake(time.Date(2026, 3, 2, 9, 40, 0, 0, loc))
-	a, err := app.New(ctx, db, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{})
+	a, err := app.New(ctx, db, clk, slog.New(slog.NewTextHandler(io.Discard, nil)), app.Config{TimeZone: zone})
 	if err != nil {
 		t.Fatal(err)
 	}

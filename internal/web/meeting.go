@@ -15,6 +15,7 @@ import (
 	"jiedai/internal/auth"
 	"jiedai/internal/errs"
 	"jiedai/internal/meeting"
+	"jiedai/internal/wallclock"
 )
 
 func (s *Server) routesMeetings(mux *http.ServeMux) {
@@ -237,9 +238,9 @@ func ParseMeetingForm(f url.Values, loc *time.Location) (meeting.Input, error) {
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation(dateTimeLayout, v, loc)
+		t, err := wallclock.ParseLocal(v, loc)
 		if err != nil {
-			l.Add(field, "err.meeting.bad_datetime")
+			l.Add(field, wallclock.Key(err, "err.meeting.bad_datetime"))
 		}
 		return t.UTC()
 	}
@@ -873,12 +874,12 @@ func ParseActionForm(f url.Values, loc *time.Location) (meeting.ActionInput, err
 		if v == "" {
 			return time.Time{}
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, loc)
+		t, err := wallclock.Parse(v, fmt.Sprintf("%02d:00", hour), loc)
 		if err != nil {
-			l.Add(field, "err.bad_date")
+			l.Add(field, wallclock.Key(err, "err.bad_date"))
 			return time.Time{}
 		}
-		return t.Add(time.Duration(hour) * time.Hour).UTC()
+		return t.UTC()
 	}
 	in.ResolutionID = num("resolution_id")
 	in.OwnerID = num("owner_id")
@@ -1133,11 +1134,11 @@ func (s *Server) wrapupPost(w http.ResponseWriter, r *http.Request, a access.Act
 		if v == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", v, s.app.Loc)
+		t, err := wallclock.Parse(v, fmt.Sprintf("%02d:00", hour), s.app.Loc)
 		if err != nil {
-			return time.Time{}, errs.Field(field, "err.bad_date")
+			return time.Time{}, errs.Field(field, wallclock.Key(err, "err.bad_date"))
 		}
-		return t.Add(time.Duration(hour) * time.Hour).UTC(), nil
+		return t.UTC(), nil
 	}
 	var err error
 	switch r.PathValue("form") {

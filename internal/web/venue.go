@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
 	"jiedai/internal/venue"
+	"jiedai/internal/wallclock"
 )
 
 // Venue pages: directory and detail, the office's venue editor with
@@ -238,23 +239,18 @@ func (s *Server) venueSave(w http.ResponseWriter, r *http.Request, a access.Acto
 	redirect(w, r, fmt.Sprintf("/venues/%d", v.ID), "saved")
 }
 
-func (s *Server) parseLocal(f url.Values, date, hm string) (time.Time, bool) {
-	t, err := time.ParseInLocation("2006-01-02 15:04", strings.TrimSpace(f.Get(date))+" "+strings.TrimSpace(f.Get(hm)), s.app.Loc)
-	return t, err == nil
-}
-
 func (s *Server) maintenanceAdd(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	_ = r.ParseForm()
 	f := r.PostForm
-	start, ok1 := s.parseLocal(f, "start_date", "start_time")
-	end, ok2 := s.parseLocal(f, "end_date", "end_time")
+	start, err1 := wallclock.Parse(f.Get("start_date"), f.Get("start_time"), s.app.Loc)
+	end, err2 := wallclock.Parse(f.Get("end_date"), f.Get("end_time"), s.app.Loc)
 	var err error
 	switch {
-	case !ok1:
-		err = errs.Field("start", "err.bad_date")
-	case !ok2:
-		err = errs.Field("end", "err.bad_date")
+	case err1 != nil:
+		err = errs.Field("start", wallclock.Key(err1, "err.bad_date"))
+	case err2 != nil:
+		err = errs.Field("end", wallclock.Key(err2, "err.bad_date"))
 	default:
 		_, err = s.app.Venues.AddMaintenance(r.Context(), a, id, start, end, f.Get("reason"))
 	}

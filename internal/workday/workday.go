@@ -17,6 +17,8 @@ import (
 	"fmt"
 	"sync/atomic"
 	"time"
+
+	"jiedai/internal/wallclock"
 )
 
 //go:embed holidays.json
@@ -230,19 +232,21 @@ func ParseDate(s string) (time.Time, error) {
 	return ParseDateIn(s, time.UTC)
 }
 
-// ParseDateIn strictly parses a YYYY-MM-DD date to midnight in loc.
+// ParseDateIn strictly parses a YYYY-MM-DD date to its first instant in
+// loc: midnight, or the end of the gap where the clocks skip midnight
+// (time.ParseInLocation gives 23:00 the day before in such zones).
 func ParseDateIn(s string, loc *time.Location) (time.Time, error) {
 	if loc == nil {
 		return time.Time{}, errors.New("workday: nil location")
 	}
-	t, err := time.ParseInLocation(time.DateOnly, s, loc)
+	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return time.Time{}, fmt.Errorf("workday: date %q: want YYYY-MM-DD: %w", s, err)
 	}
 	if t.Format(time.DateOnly) != s {
 		return time.Time{}, fmt.Errorf("workday: date %q: want YYYY-MM-DD", s)
 	}
-	return t, nil
+	return wallclock.Forward(t.Year(), t.Month(), t.Day(), 0, 0, loc), nil
 }
 
 func (c *table) workday(d int) bool {

@@ -466,3 +466,17 @@ func FuzzParseDate(f *testing.F) {
 		}
 	})
 }
+
+// TestParseDateInMidnightGap: where the clocks skip midnight (Havana on
+// 2026-03-08), the date is its first instant, 01:00 that day, not 23:00 the
+// day before as time.ParseInLocation gives.
+func TestParseDateInMidnightGap(t *testing.T) {
+	havana, err := time.LoadLocation("America/Havana")
+	if err != nil {
+		t.Skip("no time zone data:", err)
+	}
+	d, err := ParseDateIn("2026-03-08", havana)
+	if err != nil || d.In(havana).Format("2006-01-02 15:04") != "2026-03-08 01:00" {
+		t.Fatalf("ParseDateIn in Havana: %v %v", d.In(havana), err)
+	}
+}
