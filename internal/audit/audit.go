@@ -29,7 +29,8 @@ type Entry struct {
 }
 
 // Record writes an audit row inside the caller's transaction. before and
-// after are marshalled to JSON (nil stays empty).
+// after are marshalled to JSON (nil stays empty), with personal data
+// masked (mask.go).
 func Record(ctx context.Context, q store.Querier, at time.Time, a access.Actor, entity string, id int64, action string, before, after any) error {
 	b, err := marshal(before)
 	if err != nil {
@@ -56,13 +57,13 @@ func marshal(v any) (string, error) {
 		return "", nil
 	}
 	if s, ok := v.(string); ok {
-		return s, nil
+		return mask(s)
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("marshal audit payload: %w", err)
 	}
-	return string(data), nil
+	return mask(string(data))
 }
 
 // Filter selects audit rows; zero fields match everything.
