@@ -75,7 +75,7 @@ func (s *Service) RequestLeave(ctx context.Context, a access.Actor, id int64, re
 		if err != nil {
 			return err
 		}
-		if m.Status != StatusApproved && m.Status != StatusNotified && m.Status != StatusRequested {
+		if !leaveOpen(m) {
 			return errs.State(m.Status, "leave")
 		}
 		if at.LeaveStatus == LeavePending || at.LeaveStatus == LeaveApproved {
@@ -177,6 +177,79 @@ func (s *Service) DecideLeave(ctx context.Context, a access.Actor, id, attendeeI
 			return s.notify(ctx, tx, now, []int64{at.LeaveSubstituteID}, "meeting.msg.substitute", args, Link(id))
 		}
 		return nil
+	})
+}
+
+// leaveOpen reports whether leave may still be asked for or withdrawn.
+func leaveOpen(m Meeting) bool {
+	return m.Status == StatusApproved || m.Status == StatusNotified || m.Status == StatusRequested
+}
+
+// WithdrawLeave takes back the actor's own leave request, pending or
+// granted, before the meeting starts: the attendee is expected again, and
+// a substitute who stood in under a granted leave leaves the meeting (and
+// with it the access it gave) unless they have signed in already.
+func (s *Service) WithdrawLeave(ctx context.Context, a access.Actor, id int64) error {
+	now := s.now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		m, err := get(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		at, err := myAttendee(ctx, tx, id, a.UserID)
+		if err != nil {
+			return err
+		}
+		if !leaveOpen(m) {
+			return errs.State(m.Status, "withdraw_leave")
+		}
+		if at.LeaveStatus != LeavePending && at.LeaveStatus != LeaveApproved {
+			return errs.State(at.LeaveStatus, "withdraw_leave")
+		}
+		var subs []int64
+		if at.LeaveStatus == LeaveApproved {
+			var signed int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ? AND signed_in_at IS NOT NULL`, id, at.ID).Scan(&signed); err != nil {
+				return fmt.Errorf("check substitute sign-in: %w", err)
+			}
+			if signed > 0 {
+				return errs.New(errs.Conflict, "err.meeting.substitute_signed_in")
+			}
+			rows, err := tx.Query(ctx, `SELECT user_id FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ? AND user_id IS NOT NULL`, id, at.ID)
+			if err != nil {
+				return fmt.Errorf("find substitutes: %w", err)
+			}
+			for rows.Next() {
+				var u int64
+				if err := rows.Scan(&u); err != nil {
+					rows.Close()
+					return fmt.Errorf("scan substitute: %w", err)
+				}
+				subs = append(subs, u)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return fmt.Errorf("find substitutes: %w", err)
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ?`, id, at.ID); err != nil {
+				return fmt.Errorf("remove substitute of attendee %d: %w", at.ID, err)
+			}
+		}
+		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET leave_status = '', leave_substitute_id = NULL, leave_decided_by = NULL, leave_decided_at = NULL, leave_comment = '' WHERE id = ?`, at.ID); err != nil {
+			return fmt.Errorf("withdraw leave of attendee %d: %w", at.ID, err)
+		}
+		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "leave_withdraw", map[string]any{"attendee": at.ID, "leave": at.LeaveStatus, "substitute": at.LeaveSubstituteID}, map[string]any{"attendee": at.ID, "leave": ""}); err != nil {
+			return err
+		}
+		args := msgArgs(m, s.Loc)
+		args["name"] = a.Name
+		if err := s.notify(ctx, tx, now, []int64{m.ConvenerID}, "meeting.msg.leave_withdrawn", args, Link(id)); err != nil {
+			return err
+		}
+		if len(subs) == 0 {
+			return nil
+		}
+		return s.notify(ctx, tx, now, subs, "meeting.msg.substitute_released", args, "")
 	})
 }
 

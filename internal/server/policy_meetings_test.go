@@ -273,6 +273,7 @@ func meetingLifecyclePolicy() []rule {
 		// --- API: attendees ---
 		{route: "POST /api/v1/meetings/{id}/reply", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{"reply":"accepted"}`}.make},
 		{route: "POST /api/v1/meetings/{id}/leave", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{"reason":"出差"}`}.make},
+		{route: "POST /api/v1/meetings/{id}/leave/withdraw", allow: only(mtAttendee), make: mt{state: mtLeave, fresh: true, body: `{}`}.make},
 		{route: "POST /api/v1/meetings/{id}/leave/{attendee}/decision", allow: mtManage, make: mt{state: mtLeave, fresh: true, body: `{"approve":true}`}.make},
 		{route: "POST /api/v1/meetings/{id}/sign-in", allow: mtSignIn, make: mt{state: mtNotified, fresh: true, body: `{"attendee_id":{attendee}}`}.make},
 		{route: "POST /api/v1/meetings/{id}/sign-in", variant: "self", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{}`}.make},
@@ -328,6 +329,7 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /meetings/{id}/{action}", variant: "end", allow: mtManage, make: mt{state: mtOngoing, fresh: true, step: "end"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "reply", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, step: "reply", body: "reply=accepted"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "leave", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, step: "leave", body: "reason=%E5%87%BA%E5%B7%AE"}.make},
+		{route: "POST /meetings/{id}/{action}", variant: "leave-withdraw", allow: only(mtAttendee), make: mt{state: mtLeave, fresh: true, step: "leave-withdraw"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "leave-decide", allow: mtManage, make: mt{state: mtLeave, fresh: true, step: "leave-decide", body: "attendee_id={attendee}&approve=1"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "sign-in", allow: mtSignIn, make: mt{state: mtNotified, fresh: true, step: "sign-in", body: "attendee_id={attendee}"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "absent", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "absent", body: "attendee_id={attendee}"}.make},

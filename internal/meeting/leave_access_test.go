@@ -1,0 +1,101 @@
+package meeting_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"jiedai/internal/access"
+	"jiedai/internal/errs"
+	"jiedai/internal/meeting"
+	"jiedai/internal/store"
+	"jiedai/internal/storetest"
+)
+
+// TestSubstituteReadsOnlyWhileLeaveStands: naming a substitute in a leave
+// request gives them nothing of a secret or confidential meeting; they
+// read it once the convener grants the leave, and no longer once the
+// leave is refused or withdrawn. Every way in is checked: the page, the
+// minutes-free search and the meeting list.
+func TestSubstituteReadsOnlyWhileLeaveStands(t *testing.T) {
+	for _, level := range []string{access.Secret, access.Confidential} {
+		t.Run(level, func(t *testing.T) {
+			storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+				ctx := context.Background()
+				f := newFixture(t, db, at(2026, 4, 6, 9, 0))
+				s := f.svc
+				in := f.baseInput(f.clock.Now().Add(48 * time.Hour))
+				in.Level = level
+				d := must(s.Create(ctx, f.u("convener"), in))
+				must(s.Submit(ctx, f.u("convener"), d.ID))
+				must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
+				must(s.SendNotice(ctx, f.u("convener"), d.ID))
+				sub := f.u("sub")
+				reads := func(want bool, when string) {
+					t.Helper()
+					_, err := s.Get(ctx, sub, d.ID)
+					if want && err != nil {
+						t.Fatalf("%s: substitute cannot read: %v", when, err)
+					}
+					if !want {
+						wantKind(t, err, errs.Forbidden)
+					}
+					hits := must(s.Search(ctx, sub, meeting.Filter{Text: "华润"}))
+					if (len(hits) == 1) != want {
+						t.Fatalf("%s: substitute's search found %d", when, len(hits))
+					}
+				}
+				reads(false, "before any leave")
+				row := func() meeting.Attendee {
+					t.Helper()
+					a, ok := must(s.Get(ctx, f.u("convener"), d.ID)).Attendee(f.id("attendee"))
+					if !ok {
+						t.Fatal("attendee row gone")
+					}
+					return a
+				}
+
+				// asked, then refused
+				ok(t, s.RequestLeave(ctx, f.u("attendee"), d.ID, "出差", sub.UserID))
+				reads(false, "leave pending")
+				ok(t, s.DecideLeave(ctx, f.u("convener"), d.ID, row().ID, false, "本次必须到场"))
+				reads(false, "leave refused")
+
+				// asked, then withdrawn while pending
+				ok(t, s.RequestLeave(ctx, f.u("attendee"), d.ID, "出差", sub.UserID))
+				ok(t, s.WithdrawLeave(ctx, f.u("attendee"), d.ID))
+				reads(false, "pending leave withdrawn")
+				if r := row(); r.LeaveStatus != "" || r.LeaveSubstituteID != 0 {
+					t.Fatalf("withdrawn leave still on file: %+v", r)
+				}
+				wantKind(t, s.WithdrawLeave(ctx, f.u("attendee"), d.ID), errs.Conflict) // nothing to withdraw
+
+				// asked and granted: the substitute reads while it stands
+				ok(t, s.RequestLeave(ctx, f.u("attendee"), d.ID, "出差", sub.UserID))
+				ok(t, s.DecideLeave(ctx, f.u("convener"), d.ID, row().ID, true, ""))
+				reads(true, "leave granted")
+
+				// withdrawn after the grant: the substitute stands down
+				mark := f.mark()
+				wantKind(t, s.WithdrawLeave(ctx, f.u("outsider"), d.ID), errs.Forbidden) // only one's own
+				wantKind(t, s.WithdrawLeave(ctx, sub, d.ID), errs.Conflict)              // the substitute asked for none
+				ok(t, s.WithdrawLeave(ctx, f.u("attendee"), d.ID))
+				reads(false, "granted leave withdrawn")
+				if _, ok := must(s.Get(ctx, f.u("convener"), d.ID)).Attendee(sub.UserID); ok {
+					t.Fatal("substitute still on the attendee list")
+				}
+				if !f.sentTo(mark, "meeting.msg.substitute_released", sub.UserID) || !f.sentTo(mark, "meeting.msg.leave_withdrawn", f.id("convener")) {
+					t.Fatalf("withdrawal not told: %+v", f.msgs[mark:])
+				}
+
+				// a substitute who signed in keeps their place
+				ok(t, s.RequestLeave(ctx, f.u("attendee"), d.ID, "出差", sub.UserID))
+				ok(t, s.DecideLeave(ctx, f.u("convener"), d.ID, row().ID, true, ""))
+				f.clock.Set(d.StartAt.Add(-30 * time.Minute))
+				ok(t, s.SignIn(ctx, sub, d.ID, 0))
+				wantKind(t, s.WithdrawLeave(ctx, f.u("attendee"), d.ID), errs.Conflict)
+				reads(true, "substitute signed in")
+			})
+		})
+	}
+}
