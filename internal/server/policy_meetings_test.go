@@ -79,9 +79,21 @@ var (
 
 func (e *authzEnv) mtActor(name string) access.Actor { return e.by[name].actor }
 
+// mtTitle is the fixture meetings' title.
+const mtTitle = "授权测试年度合作洽谈"
+
+// mtAuditOf asks for the audit row that created a fixture meeting of the
+// level: its content (the title) only for those cleared for the meeting.
+func mtAuditOf(level string) func(e *authzEnv, _ *subject, p string) call {
+	return func(e *authzEnv, _ *subject, p string) call {
+		id := e.once("meeting-"+mtDraft+"-"+level, func() int64 { return e.newMeetingAt(mtDraft, level) })
+		return call{path: fmt.Sprintf("%s?entity=meeting&entity_id=%d&action=create", p, id)}
+	}
+}
+
 // mtInput is the fixture meeting: one agenda item, the attendee and a guest.
 func (e *authzEnv) mtInput(level string) meeting.Input {
-	return meeting.Input{Type: meeting.TypeKeyAccount, Title: "授权测试年度合作洽谈", ClientOrgID: orgA, ClientName: "北京华信科技有限公司",
+	return meeting.Input{Type: meeting.TypeKeyAccount, Title: mtTitle, ClientOrgID: orgA, ClientName: "北京华信科技有限公司",
 		HostID: e.by[mtHost].user.ID, RecorderID: e.by[mtRecorder].user.ID, LeaderID: e.by[mtLeader].user.ID,
 		StartAt: mtStart, EndAt: mtStart.Add(time.Hour), Place: "18 楼 1 号会议室", Level: level,
 		Agenda:    []meeting.AgendaInput{{Topic: "包年方案与价格", Minutes: 45}},
@@ -310,6 +322,11 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /api/v1/meetings/{id}/revisits", allow: mtRecord, make: mt{state: mtEnded, fresh: true,
 			body: fmt.Sprintf(`{"due_at":%q,"owner_id":{user},"purpose":"回访"}`, rfc3339(mtDue))}.make},
 		{route: "POST /api/v1/revisits/{id}/done", allow: mtRecord.plus(mtAttendee), make: mt{state: mtEnded, fresh: true, child: "revisit", body: `{"note":"已回访"}`}.make}, // its owner too
+		// --- API: the audit log shows a meeting's rows as far as the reader is cleared for it ---
+		{route: "GET /api/v1/audit", variant: "secret meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Secret),
+			content: mtTitle, sees: roles(access.Executive)},
+		{route: "GET /api/v1/audit", variant: "confidential meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Confidential),
+			content: mtTitle, sees: roles(access.Executive, access.Audit)},
 		// --- API: templates ---
 		{route: "POST /api/v1/meeting-templates", allow: tpl, make: plain(mtTemplateJSON)},
 		{route: "PUT /api/v1/meeting-templates/{id}", allow: tpl, make: func(e *authzEnv, _ *subject, p string) call {
@@ -335,6 +352,11 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /meetings/{id}/{action}", variant: "absent", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "absent", body: "attendee_id={attendee}"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "decision", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "decision", body: "text=%E6%8E%A8%E8%BF%9B"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "notes", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "notes", body: "host_notes=%E8%AE%B0%E5%BD%95"}.make},
+		// --- pages: the audit log, as the API ---
+		{route: "GET /admin/audit", variant: "secret meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Secret),
+			content: mtTitle, sees: roles(access.Executive)},
+		{route: "GET /admin/audit", variant: "confidential meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Confidential),
+			content: mtTitle, sees: roles(access.Executive, access.Audit)},
 		// --- pages: minutes ---
 		{route: "GET /meetings/{id}/minutes", allow: staff(), make: mt{state: mtEnded}.make},
 		{route: "GET /meetings/{id}/minutes/print", allow: staff(), make: mt{state: mtEnded}.make},
