@@ -99,3 +99,52 @@ func TestSubstituteReadsOnlyWhileLeaveStands(t *testing.T) {
 		})
 	}
 }
+
+// TestActionOwnerReadsOnlyWhileItemStands: an action item proposed in the
+// draft minutes of a secret meeting gives its owner nothing until the host
+// approves the minutes and they are sent out, and cancelling the item
+// takes the access away again.
+func TestActionOwnerReadsOnlyWhileItemStands(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, at(2026, 4, 6, 9, 0))
+		s := f.svc
+		start := f.clock.Now().Add(24 * time.Hour)
+		in := f.baseInput(start)
+		in.Level = access.Secret
+		d := must(s.Create(ctx, f.u("convener"), in))
+		must(s.Submit(ctx, f.u("convener"), d.ID))
+		must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
+		must(s.SendNotice(ctx, f.u("convener"), d.ID))
+		f.clock.Set(start)
+		must(s.Start(ctx, f.u("host"), d.ID))
+		f.clock.Set(start.Add(90 * time.Minute))
+		must(s.End(ctx, f.u("host"), d.ID))
+		must(s.SaveMinutes(ctx, f.u("recorder"), d.ID, meeting.MinutesInput{Topic: "保密洽谈纪要", Level: access.Secret, Decisions: []meeting.DecisionInput{{Text: "青松计划推进"}}}))
+		tr := must(s.Track(ctx, f.u("host"), d.ID, "page"))
+		out := f.u("outsider")
+		it := must(s.AddAction(ctx, f.u("recorder"), d.ID, meeting.ActionInput{ResolutionID: tr.Resolutions[0].Resolution.ID, Goal: "青松计划报价单", Standard: "报价经总经理确认",
+			StartAt: f.clock.Now(), DueAt: f.clock.Now().Add(7 * 24 * time.Hour), OwnerID: out.UserID}))
+		reads := func(want bool, when string) {
+			t.Helper()
+			_, err := s.ReadMinutes(ctx, out, d.ID, "page")
+			if want && err != nil {
+				t.Fatalf("%s: the owner cannot read the minutes: %v", when, err)
+			}
+			if !want {
+				wantKind(t, err, errs.Forbidden)
+				if hits := must(s.Search(ctx, out, meeting.Filter{Text: "华润"})); len(hits) != 0 {
+					t.Fatalf("%s: the owner's search finds it", when)
+				}
+			}
+		}
+		reads(false, "item proposed in the draft")
+		must(s.SubmitMinutes(ctx, f.u("recorder"), d.ID))
+		reads(false, "minutes submitted")
+		must(s.ApproveMinutes(ctx, f.u("host"), d.ID, ""))
+		must(s.Distribute(ctx, f.u("host"), d.ID))
+		reads(true, "minutes sent out")
+		ok(t, s.CancelAction(ctx, f.u("recorder"), it.ID, "客户取消"))
+		reads(false, "item cancelled")
+	})
+}

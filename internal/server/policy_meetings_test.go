@@ -39,6 +39,9 @@ var (
 	// on the meeting (host, recorder, leader, attendee, item owner).
 	mtCleared = roles(access.Executive, access.Supervisor, access.Office, access.Audit, access.Legal).
 			plus(mtHost, mtRecorder, mtLeader, mtAttendee, mtOwner)
+	// Before the minutes are sent out the action item is only proposed:
+	// its owner is not named yet.
+	mtClearedDraft = mtCleared.but(mtOwner)
 )
 
 // only: just these subjects, by name.
@@ -314,7 +317,7 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /api/v1/action-items/{id}/cancel", allow: mtRecord, make: mt{state: mtDistributed, fresh: true, child: "item", body: `{"reason":"客户取消合作"}`}.make},
 		// --- API: wrap-up. The negotiation record is at least confidential. ---
 		{route: "GET /api/v1/meetings/{id}/wrapup", allow: staff(), make: mt{state: mtEnded}.make},
-		{route: "GET /api/v1/meetings/{id}/negotiation", allow: mtCleared, make: mt{state: mtEnded}.make},
+		{route: "GET /api/v1/meetings/{id}/negotiation", allow: mtClearedDraft, make: mt{state: mtEnded}.make},
 		{route: "PUT /api/v1/meetings/{id}/negotiation", allow: mtRecord, make: mt{state: mtEnded, fresh: true, body: `{"goals":"包年合作","outcome":"open"}`}.make},
 		{route: "POST /api/v1/meetings/{id}/negotiation/archive", allow: mtManage, make: mt{state: mtEnded, fresh: true, body: `{}`}.make},
 		{route: "GET /api/v1/meetings/{id}/review", allow: staff(), make: mt{state: mtEnded}.make},
