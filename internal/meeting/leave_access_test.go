@@ -2,6 +2,8 @@ package meeting_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -146,5 +148,36 @@ func TestActionOwnerReadsOnlyWhileItemStands(t *testing.T) {
 		reads(true, "minutes sent out")
 		ok(t, s.CancelAction(ctx, f.u("recorder"), it.ID, "客户取消"))
 		reads(false, "item cancelled")
+	})
+}
+
+// TestRevisitTodoShowsOnlyWhatOwnerMayRead: the today list of a revisit's
+// owner names the client and the purpose only when the owner may read the
+// meeting; of a secret meeting they may not, it shows the number only.
+func TestRevisitTodoShowsOnlyWhatOwnerMayRead(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newFixture(t, db, at(2026, 4, 6, 9, 0))
+		s := f.svc
+		d, _ := f.held(access.Secret, access.Secret)
+		for _, who := range []string{"outsider", "owner1"} { // not named; named (an attendee)
+			must(s.AddRevisit(ctx, f.u("recorder"), d.ID, f.clock.Now().Add(24*time.Hour), f.id(who), "回访青松计划执行情况"))
+		}
+		for who, want := range map[string]bool{"outsider": false, "owner1": true} {
+			var found bool
+			for _, td := range must(s.Todos(ctx, f.u(who))) {
+				if td.Key != "meeting.today.revisit" {
+					continue
+				}
+				found = true
+				shows := strings.Contains(td.Title, "华润") || strings.Contains(fmt.Sprint(td.Args), "青松")
+				if shows != want {
+					t.Errorf("%s's revisit todo: %q %v", who, td.Title, td.Args)
+				}
+			}
+			if !found {
+				t.Errorf("%s has no revisit todo", who)
+			}
+		}
 	})
 }
