@@ -164,6 +164,14 @@ func list(ctx context.Context, db store.Querier, f Filter) ([]Entry, error) {
 			return nil, fmt.Errorf("scan audit row: %w", err)
 		}
 		e.At = store.Time(at)
+		// rows written before the engine masked personal data are shown
+		// masked too (the log itself is append-only)
+		if e.Before, err = mask(e.Before); err != nil {
+			return nil, err
+		}
+		if e.After, err = mask(e.After); err != nil {
+			return nil, err
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()
