@@ -67,16 +67,9 @@ func (s *Service) Reply(ctx context.Context, a access.Actor, id int64, reply, no
 func (s *Service) RequestLeave(ctx context.Context, a access.Actor, id int64, reason string, substituteID int64) error {
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		m, err := get(ctx, tx, id)
+		m, at, err := myLeave(ctx, tx, a, id, "leave")
 		if err != nil {
 			return err
-		}
-		at, err := myAttendee(ctx, tx, id, a.UserID)
-		if err != nil {
-			return err
-		}
-		if !leaveOpen(m) {
-			return errs.State(m.Status, "leave")
 		}
 		if at.LeaveStatus == LeavePending || at.LeaveStatus == LeaveApproved {
 			return errs.New(errs.Conflict, "err.meeting.leave_exists")
@@ -185,6 +178,23 @@ func leaveOpen(m Meeting) bool {
 	return m.Status == StatusApproved || m.Status == StatusNotified || m.Status == StatusRequested
 }
 
+// myLeave loads the meeting and the actor's attendee row for asking or
+// withdrawing leave, refusing when the meeting no longer takes either.
+func myLeave(ctx context.Context, tx *store.Tx, a access.Actor, id int64, action string) (Meeting, Attendee, error) {
+	m, err := get(ctx, tx, id)
+	if err != nil {
+		return Meeting{}, Attendee{}, err
+	}
+	at, err := myAttendee(ctx, tx, id, a.UserID)
+	if err != nil {
+		return Meeting{}, Attendee{}, err
+	}
+	if !leaveOpen(m) {
+		return Meeting{}, Attendee{}, errs.State(m.Status, action)
+	}
+	return m, at, nil
+}
+
 // WithdrawLeave takes back the actor's own leave request, pending or
 // granted, before the meeting starts: the attendee is expected again, and
 // a substitute who stood in under a granted leave leaves the meeting (and
@@ -192,48 +202,29 @@ func leaveOpen(m Meeting) bool {
 func (s *Service) WithdrawLeave(ctx context.Context, a access.Actor, id int64) error {
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		m, err := get(ctx, tx, id)
+		m, at, err := myLeave(ctx, tx, a, id, "withdraw_leave")
 		if err != nil {
 			return err
-		}
-		at, err := myAttendee(ctx, tx, id, a.UserID)
-		if err != nil {
-			return err
-		}
-		if !leaveOpen(m) {
-			return errs.State(m.Status, "withdraw_leave")
 		}
 		if at.LeaveStatus != LeavePending && at.LeaveStatus != LeaveApproved {
 			return errs.State(at.LeaveStatus, "withdraw_leave")
 		}
+		ats, err := loadAttendees(ctx, tx, id)
+		if err != nil {
+			return err
+		}
 		var subs []int64
-		if at.LeaveStatus == LeaveApproved {
-			var signed int
-			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ? AND signed_in_at IS NOT NULL`, id, at.ID).Scan(&signed); err != nil {
-				return fmt.Errorf("check substitute sign-in: %w", err)
+		for _, x := range ats {
+			if x.SubstituteFor != at.ID {
+				continue
 			}
-			if signed > 0 {
+			if !x.SignedInAt.IsZero() {
 				return errs.New(errs.Conflict, "err.meeting.substitute_signed_in")
 			}
-			rows, err := tx.Query(ctx, `SELECT user_id FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ? AND user_id IS NOT NULL`, id, at.ID)
-			if err != nil {
-				return fmt.Errorf("find substitutes: %w", err)
+			if _, err := tx.Exec(ctx, `DELETE FROM meeting_attendees WHERE id = ?`, x.ID); err != nil {
+				return fmt.Errorf("remove substitute %d of attendee %d: %w", x.ID, at.ID, err)
 			}
-			for rows.Next() {
-				var u int64
-				if err := rows.Scan(&u); err != nil {
-					rows.Close()
-					return fmt.Errorf("scan substitute: %w", err)
-				}
-				subs = append(subs, u)
-			}
-			rows.Close()
-			if err := rows.Err(); err != nil {
-				return fmt.Errorf("find substitutes: %w", err)
-			}
-			if _, err := tx.Exec(ctx, `DELETE FROM meeting_attendees WHERE meeting_id = ? AND substitute_for = ?`, id, at.ID); err != nil {
-				return fmt.Errorf("remove substitute of attendee %d: %w", at.ID, err)
-			}
+			subs = append(subs, x.UserID)
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET leave_status = '', leave_substitute_id = NULL, leave_decided_by = NULL, leave_decided_at = NULL, leave_comment = '' WHERE id = ?`, at.ID); err != nil {
 			return fmt.Errorf("withdraw leave of attendee %d: %w", at.ID, err)

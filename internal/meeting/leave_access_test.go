@@ -26,26 +26,11 @@ func TestSubstituteReadsOnlyWhileLeaveStands(t *testing.T) {
 				ctx := context.Background()
 				f := newFixture(t, db, at(2026, 4, 6, 9, 0))
 				s := f.svc
-				in := f.baseInput(f.clock.Now().Add(48 * time.Hour))
-				in.Level = level
-				d := must(s.Create(ctx, f.u("convener"), in))
-				must(s.Submit(ctx, f.u("convener"), d.ID))
-				must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
-				must(s.SendNotice(ctx, f.u("convener"), d.ID))
+				d := f.notified(f.clock.Now().Add(48*time.Hour), level)
 				sub := f.u("sub")
 				reads := func(want bool, when string) {
 					t.Helper()
-					_, err := s.Get(ctx, sub, d.ID)
-					if want && err != nil {
-						t.Fatalf("%s: substitute cannot read: %v", when, err)
-					}
-					if !want {
-						wantKind(t, err, errs.Forbidden)
-					}
-					hits := must(s.Search(ctx, sub, meeting.Filter{Text: "华润"}))
-					if (len(hits) == 1) != want {
-						t.Fatalf("%s: substitute's search found %d", when, len(hits))
-					}
+					f.wantReads(sub, d.ID, func() error { _, err := s.Get(ctx, sub, d.ID); return err }, want, when)
 				}
 				reads(false, "before any leave")
 				row := func() meeting.Attendee {
@@ -112,12 +97,7 @@ func TestActionOwnerReadsOnlyWhileItemStands(t *testing.T) {
 		f := newFixture(t, db, at(2026, 4, 6, 9, 0))
 		s := f.svc
 		start := f.clock.Now().Add(24 * time.Hour)
-		in := f.baseInput(start)
-		in.Level = access.Secret
-		d := must(s.Create(ctx, f.u("convener"), in))
-		must(s.Submit(ctx, f.u("convener"), d.ID))
-		must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
-		must(s.SendNotice(ctx, f.u("convener"), d.ID))
+		d := f.notified(start, access.Secret)
 		f.clock.Set(start)
 		must(s.Start(ctx, f.u("host"), d.ID))
 		f.clock.Set(start.Add(90 * time.Minute))
@@ -129,16 +109,7 @@ func TestActionOwnerReadsOnlyWhileItemStands(t *testing.T) {
 			StartAt: f.clock.Now(), DueAt: f.clock.Now().Add(7 * 24 * time.Hour), OwnerID: out.UserID}))
 		reads := func(want bool, when string) {
 			t.Helper()
-			_, err := s.ReadMinutes(ctx, out, d.ID, "page")
-			if want && err != nil {
-				t.Fatalf("%s: the owner cannot read the minutes: %v", when, err)
-			}
-			if !want {
-				wantKind(t, err, errs.Forbidden)
-				if hits := must(s.Search(ctx, out, meeting.Filter{Text: "华润"})); len(hits) != 0 {
-					t.Fatalf("%s: the owner's search finds it", when)
-				}
-			}
+			f.wantReads(out, d.ID, func() error { _, err := s.ReadMinutes(ctx, out, d.ID, "page"); return err }, want, when)
 		}
 		reads(false, "item proposed in the draft")
 		must(s.SubmitMinutes(ctx, f.u("recorder"), d.ID))
