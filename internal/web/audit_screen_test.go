@@ -105,6 +105,18 @@ func TestAuditLogWithholdsSecretMeeting(t *testing.T) {
 			t.Errorf("unfiltered API audit leaks %q (%d)", s, code)
 		}
 
+		// a material's upload row follows its meeting
+		file, err := a.Files.Add(ctx, access.SystemActor(), meeting.EntityMeeting, id, "青松资本报价测算.txt", []byte("底价测算"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for user, withheld := range map[string]bool{"audit": true, "executive": false} {
+			code, body := apptest.API(t, "GET", fmt.Sprintf("%s/api/v1/audit?entity=attachment&entity_id=%d", srv.URL, file.ID), apptest.Token(t, srv, user), "")
+			if code != 200 || strings.Contains(body, `"withheld":true`) != withheld || (leaks(body) != "") == withheld {
+				t.Errorf("material's audit row as %s: %d %s", user, code, body)
+			}
+		}
+
 		for _, user := range []string{"executive", "admin"} {
 			got := api(user)
 			var text strings.Builder
