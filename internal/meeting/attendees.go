@@ -226,10 +226,10 @@ func (s *Service) WithdrawLeave(ctx context.Context, a access.Actor, id int64) e
 			}
 			subs = append(subs, x.UserID)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET leave_status = '', leave_substitute_id = NULL, leave_decided_by = NULL, leave_decided_at = NULL, leave_comment = '' WHERE id = ?`, at.ID); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET leave_status = '', leave_reason = '', leave_requested_at = NULL, leave_substitute_id = NULL, leave_decided_by = NULL, leave_decided_at = NULL, leave_comment = '' WHERE id = ?`, at.ID); err != nil {
 			return fmt.Errorf("withdraw leave of attendee %d: %w", at.ID, err)
 		}
-		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "leave_withdraw", map[string]any{"attendee": at.ID, "leave": at.LeaveStatus, "substitute": at.LeaveSubstituteID}, map[string]any{"attendee": at.ID, "leave": ""}); err != nil {
+		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "leave_withdraw", map[string]any{"attendee": at.ID, "leave": at.LeaveStatus, "reason": at.LeaveReason, "substitute": at.LeaveSubstituteID}, map[string]any{"attendee": at.ID, "leave": ""}); err != nil {
 			return err
 		}
 		args := msgArgs(m, s.Loc)
