@@ -63,7 +63,7 @@ type auditIn struct {
 	ActorID  int64  `query:"actor_id"`
 	Action   string `query:"action" maxLength:"64"`
 	From     string `query:"from" doc:"RFC 3339 time or YYYY-MM-DD"`
-	To       string `query:"to" doc:"RFC 3339 time or YYYY-MM-DD (exclusive)"`
+	To       string `query:"to" doc:"RFC 3339 time (exclusive) or YYYY-MM-DD (that whole day included, as on the page)"`
 	Before   int64  `query:"before" doc:"Paging: entries with a smaller id"`
 	Limit    int    `query:"limit" minimum:"0" maximum:"500"`
 }
@@ -129,14 +129,10 @@ func (s *Server) routesAdmin() {
 	handle(s, op(http.MethodGet, "/audit", "list-audit", "Browse the audit log (admin, executive, audit)", "admin", false),
 		func(ctx context.Context, a access.Actor, in *auditIn) (*auditOut, error) {
 			f := audit.Filter{Entity: in.Entity, EntityID: in.EntityID, ActorID: in.ActorID, Action: in.Action, BeforeID: in.Before, Limit: in.Limit}
-			var err error
-			if f.From, err = s.parseTime("from", in.From); err != nil {
+			if err := f.SetDates(in.From, in.To, s.app.Loc); err != nil {
 				return nil, err
 			}
-			if f.To, err = s.parseTime("to", in.To); err != nil {
-				return nil, err
-			}
-			entries, err := audit.List(ctx, s.app.DB, a, f)
+			entries, err := s.app.Audit.List(ctx, a, f)
 			if err != nil {
 				return nil, err
 			}

@@ -346,6 +346,10 @@ func (s *Server) routesMeetings() {
 		func(ctx context.Context, a access.Actor, in *leaveIn) (*noContent, error) {
 			return done(m.RequestLeave(ctx, a, in.ID, in.Body.Reason, in.Body.SubstituteID))
 		})
+	handle(s, op(http.MethodPost, "/meetings/{id}/leave/withdraw", "withdraw-leave", "Withdraw one's own leave request, pending or granted; a substitute stands down", tag, false),
+		func(ctx context.Context, a access.Actor, in *meetingIDIn) (*noContent, error) {
+			return done(m.WithdrawLeave(ctx, a, in.ID))
+		})
 	handle(s, op(http.MethodPost, "/meetings/{id}/leave/{attendee}/decision", "decide-leave", "The convener approves or refuses a leave request", tag, false),
 		func(ctx context.Context, a access.Actor, in *leaveDecisionIn) (*noContent, error) {
 			return done(m.DecideLeave(ctx, a, in.ID, in.AttendeeID, in.Body.Approve, in.Body.Comment))

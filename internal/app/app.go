@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/approval"
 	"jiedai/internal/attachment"
+	"jiedai/internal/audit"
 	"jiedai/internal/auth"
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
@@ -21,6 +23,7 @@ import (
 	"jiedai/internal/notify"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
+	"jiedai/internal/task"
 	"jiedai/internal/venue"
 	"jiedai/internal/workday"
 	"jiedai/internal/workday/overrides"
@@ -45,6 +48,7 @@ type App struct {
 	Loc       *time.Location
 	Calendar  *workday.Calendar
 	Auth      *auth.Service
+	Audit     *audit.Log // the audit log as readers see it, through the areas' screens
 	Files     *attachment.Service
 	Jobs      *jobs.Runner
 	Notify    *notify.Service
@@ -76,6 +80,12 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	}
 	a := &App{Config: cfg, DB: db, Clock: c, Log: log, I18n: bundle, Loc: loc, Calendar: cal}
 	a.Auth = auth.New(db, c)
+	// Rows of engine records belong to the record they serve: its area's
+	// screen decides how much of them a reader sees.
+	a.Audit = audit.NewLog(db)
+	a.Audit.Parent(task.AuditEntity, audit.ParentsIn("tasks"))
+	a.Audit.Parent(approval.AuditEntity, audit.ParentsIn("approval_chains"))
+	a.Audit.Parent(attachment.AuditEntity, audit.ParentsIn("attachments"))
 	a.Files = attachment.New(db, c)
 	// Site files (the logo) are managed by admins; /site/logo serves the logo to all.
 	a.Files.Guard("site", func(_ context.Context, a access.Actor, _ int64) (bool, error) { return a.Has(access.Admin), nil })

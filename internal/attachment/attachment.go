@@ -36,6 +36,9 @@ var allowed = map[string][]string{
 	"application/octet-stream":  {".doc", ".xls", ".ppt"},
 }
 
+// AuditEntity is the entity name of attachments in the audit log.
+const AuditEntity = "attachment"
+
 // Guard decides whether the actor may see the parent record of an attachment.
 type Guard func(ctx context.Context, a access.Actor, entityID int64) (bool, error)
 
@@ -126,7 +129,7 @@ func (s *Service) Add(ctx context.Context, a access.Actor, entity string, entity
 		if err != nil {
 			return fmt.Errorf("insert attachment: %w", err)
 		}
-		return audit.Record(ctx, tx, at.CreatedAt, a, "attachment", at.ID, "create", nil, at)
+		return audit.Record(ctx, tx, at.CreatedAt, a, AuditEntity, at.ID, "create", nil, at)
 	})
 	return at, err
 }

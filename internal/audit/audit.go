@@ -26,10 +26,12 @@ type Entry struct {
 	Before    string    `json:"before,omitempty"`
 	After     string    `json:"after,omitempty"`
 	IP        string    `json:"ip,omitempty"`
+	Withheld  bool      `json:"withheld,omitempty" doc:"The reader is not cleared for the record: before and after are withheld"`
 }
 
 // Record writes an audit row inside the caller's transaction. before and
-// after are marshalled to JSON (nil stays empty).
+// after are marshalled to JSON (nil stays empty), with personal data
+// masked (mask.go).
 func Record(ctx context.Context, q store.Querier, at time.Time, a access.Actor, entity string, id int64, action string, before, after any) error {
 	b, err := marshal(before)
 	if err != nil {
@@ -56,13 +58,13 @@ func marshal(v any) (string, error) {
 		return "", nil
 	}
 	if s, ok := v.(string); ok {
-		return s, nil
+		return mask(s)
 	}
 	data, err := json.Marshal(v)
 	if err != nil {
 		return "", fmt.Errorf("marshal audit payload: %w", err)
 	}
-	return string(data), nil
+	return mask(string(data))
 }
 
 // Filter selects audit rows; zero fields match everything.
@@ -76,14 +78,47 @@ type Filter struct {
 	BeforeID int64 // for paging: rows with id < BeforeID
 }
 
+// SetDates sets the filter's time range from the page's or the API's
+// from and to: an RFC 3339 time, or a date in loc, where a to date
+// includes its whole day. A bad value is a field error.
+func (f *Filter) SetDates(from, to string, loc *time.Location) error {
+	var l errs.List
+	parse := func(field, v string, endOfDay bool) time.Time {
+		if v == "" {
+			return time.Time{}
+		}
+		if t, err := time.Parse(time.RFC3339, v); err == nil {
+			return t
+		}
+		t, err := time.ParseInLocation(time.DateOnly, v, loc)
+		if err != nil {
+			l.Add(field, "err.bad_time")
+			return time.Time{}
+		}
+		if endOfDay {
+			t = t.AddDate(0, 0, 1)
+		}
+		return t
+	}
+	f.From, f.To = parse("from", from, false), parse("to", to, true)
+	return l.Err()
+}
+
 // CanBrowse reports whether the actor may read the audit log.
 func CanBrowse(a access.Actor) bool { return a.Has(access.Admin, access.Executive, access.Audit) }
 
-// List returns audit rows, newest first, for admins, executives and auditors.
+// List returns audit rows, newest first, unscreened: only to the system
+// and to those cleared for every level (admins, executives), from whom no
+// content is withheld. Other readers go through Log.List.
 func List(ctx context.Context, db store.Querier, a access.Actor, f Filter) ([]Entry, error) {
-	if !CanBrowse(a) {
+	if !CanBrowse(a) || !a.Cleared(access.Secret) {
 		return nil, errs.Forbid()
 	}
+	return list(ctx, db, f)
+}
+
+// list reads the rows the filter selects, newest first.
+func list(ctx context.Context, db store.Querier, f Filter) ([]Entry, error) {
 	var where []string
 	var args []any
 	add := func(cond string, v any) { where = append(where, cond); args = append(args, v) }
@@ -129,6 +164,14 @@ func List(ctx context.Context, db store.Querier, a access.Actor, f Filter) ([]En
 			return nil, fmt.Errorf("scan audit row: %w", err)
 		}
 		e.At = store.Time(at)
+		// rows written before the engine masked personal data are shown
+		// masked too (the log itself is append-only)
+		if e.Before, err = mask(e.Before); err != nil {
+			return nil, err
+		}
+		if e.After, err = mask(e.After); err != nil {
+			return nil, err
+		}
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -8,6 +8,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/task"
 )
 
 // Who may do what. Reading follows the confidentiality rule of DESIGN.md: a
@@ -15,7 +16,12 @@ import (
 // everyone named on it: convener, host, recorder, supervising leader, named
 // supervisor, attendees and their substitutes, members of the cc
 // departments, and owners and assistants of its action items. Client users
-// never see meetings.
+// never see meetings. A substitute is named only once the leave is granted
+// and while it stands, through their own attendee row (DecideLeave,
+// WithdrawLeave): the person a leave request merely proposes is not. In
+// the same way an action item names its owner and assistant only while it
+// is active: from the minutes' distribution (the host's approval of the
+// draft that proposes it) until it is cancelled.
 
 func isConvener(a access.Actor, m Meeting) bool { return a.UserID != 0 && a.UserID == m.ConvenerID }
 func isHost(a access.Actor, m Meeting) bool     { return a.UserID != 0 && a.UserID == m.HostID }
@@ -59,11 +65,11 @@ func named(ctx context.Context, q store.Querier, a access.Actor, m Meeting) (boo
 	}
 	var n int
 	err := q.QueryRow(ctx, `SELECT
-		(SELECT COUNT(*) FROM meeting_attendees WHERE meeting_id = ? AND (user_id = ? OR leave_substitute_id = ?)) +
+		(SELECT COUNT(*) FROM meeting_attendees WHERE meeting_id = ? AND user_id = ?) +
 		(SELECT COUNT(*) FROM meeting_cc_departments WHERE meeting_id = ? AND department_id = ?) +
 		(SELECT COUNT(*) FROM meeting_action_items x LEFT JOIN tasks tk ON tk.id = x.task_id
-			WHERE x.meeting_id = ? AND (COALESCE(tk.owner_id, x.owner_id) = ? OR COALESCE(tk.assistant_id, x.assistant_id) = ?))`,
-		m.ID, a.UserID, a.UserID, m.ID, a.DepartmentID, m.ID, a.UserID, a.UserID).Scan(&n)
+			WHERE x.meeting_id = ? AND x.status = '`+rowActive+`' AND COALESCE(tk.status, '') <> '`+task.StatusCancelled+`' AND (COALESCE(tk.owner_id, x.owner_id) = ? OR COALESCE(tk.assistant_id, x.assistant_id) = ?))`,
+		m.ID, a.UserID, m.ID, a.DepartmentID, m.ID, a.UserID, a.UserID).Scan(&n)
 	if err != nil {
 		return false, fmt.Errorf("check whether user %d is named on meeting %d: %w", a.UserID, m.ID, err)
 	}
@@ -71,16 +77,17 @@ func named(ctx context.Context, q store.Querier, a access.Actor, m Meeting) (boo
 }
 
 // namedSQL is a condition on meetings alias m that holds when user ? (the
-// same id five times, then the department id) is named on the meeting.
+// same id six times, then the department id, then twice more) is named on
+// the meeting.
 const namedSQL = `(m.convener_id = ? OR m.host_id = ? OR m.recorder_id = ? OR m.leader_id = ? OR m.supervisor_id = ?
-	OR EXISTS (SELECT 1 FROM meeting_attendees x WHERE x.meeting_id = m.id AND (x.user_id = ? OR x.leave_substitute_id = ?))
+	OR EXISTS (SELECT 1 FROM meeting_attendees x WHERE x.meeting_id = m.id AND x.user_id = ?)
 	OR EXISTS (SELECT 1 FROM meeting_cc_departments x WHERE x.meeting_id = m.id AND x.department_id = ?)
 	OR EXISTS (SELECT 1 FROM meeting_action_items x LEFT JOIN tasks tk ON tk.id = x.task_id
-		WHERE x.meeting_id = m.id AND (COALESCE(tk.owner_id, x.owner_id) = ? OR COALESCE(tk.assistant_id, x.assistant_id) = ?)))`
+		WHERE x.meeting_id = m.id AND x.status = '` + rowActive + `' AND COALESCE(tk.status, '') <> '` + task.StatusCancelled + `' AND (COALESCE(tk.owner_id, x.owner_id) = ? OR COALESCE(tk.assistant_id, x.assistant_id) = ?)))`
 
 func namedArgs(a access.Actor) []any {
 	u := a.UserID
-	return []any{u, u, u, u, u, u, u, a.DepartmentID, u, u}
+	return []any{u, u, u, u, u, u, a.DepartmentID, u, u}
 }
 
 // clearedLevels lists the levels the actor is cleared for.

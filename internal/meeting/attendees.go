@@ -67,16 +67,9 @@ func (s *Service) Reply(ctx context.Context, a access.Actor, id int64, reply, no
 func (s *Service) RequestLeave(ctx context.Context, a access.Actor, id int64, reason string, substituteID int64) error {
 	now := s.now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		m, err := get(ctx, tx, id)
+		m, at, err := myLeave(ctx, tx, a, id, "leave")
 		if err != nil {
 			return err
-		}
-		at, err := myAttendee(ctx, tx, id, a.UserID)
-		if err != nil {
-			return err
-		}
-		if m.Status != StatusApproved && m.Status != StatusNotified && m.Status != StatusRequested {
-			return errs.State(m.Status, "leave")
 		}
 		if at.LeaveStatus == LeavePending || at.LeaveStatus == LeaveApproved {
 			return errs.New(errs.Conflict, "err.meeting.leave_exists")
@@ -177,6 +170,77 @@ func (s *Service) DecideLeave(ctx context.Context, a access.Actor, id, attendeeI
 			return s.notify(ctx, tx, now, []int64{at.LeaveSubstituteID}, "meeting.msg.substitute", args, Link(id))
 		}
 		return nil
+	})
+}
+
+// leaveOpen reports whether leave may still be asked for or withdrawn.
+func leaveOpen(m Meeting) bool {
+	return m.Status == StatusApproved || m.Status == StatusNotified || m.Status == StatusRequested
+}
+
+// myLeave loads the meeting and the actor's attendee row for asking or
+// withdrawing leave, refusing when the meeting no longer takes either.
+func myLeave(ctx context.Context, tx *store.Tx, a access.Actor, id int64, action string) (Meeting, Attendee, error) {
+	m, err := get(ctx, tx, id)
+	if err != nil {
+		return Meeting{}, Attendee{}, err
+	}
+	at, err := myAttendee(ctx, tx, id, a.UserID)
+	if err != nil {
+		return Meeting{}, Attendee{}, err
+	}
+	if !leaveOpen(m) {
+		return Meeting{}, Attendee{}, errs.State(m.Status, action)
+	}
+	return m, at, nil
+}
+
+// WithdrawLeave takes back the actor's own leave request, pending or
+// granted, before the meeting starts: the attendee is expected again, and
+// a substitute who stood in under a granted leave leaves the meeting (and
+// with it the access it gave) unless they have signed in already.
+func (s *Service) WithdrawLeave(ctx context.Context, a access.Actor, id int64) error {
+	now := s.now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		m, at, err := myLeave(ctx, tx, a, id, "withdraw_leave")
+		if err != nil {
+			return err
+		}
+		if at.LeaveStatus != LeavePending && at.LeaveStatus != LeaveApproved {
+			return errs.State(at.LeaveStatus, "withdraw_leave")
+		}
+		ats, err := loadAttendees(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		var subs []int64
+		for _, x := range ats {
+			if x.SubstituteFor != at.ID {
+				continue
+			}
+			if !x.SignedInAt.IsZero() {
+				return errs.New(errs.Conflict, "err.meeting.substitute_signed_in")
+			}
+			if _, err := tx.Exec(ctx, `DELETE FROM meeting_attendees WHERE id = ?`, x.ID); err != nil {
+				return fmt.Errorf("remove substitute %d of attendee %d: %w", x.ID, at.ID, err)
+			}
+			subs = append(subs, x.UserID)
+		}
+		if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET leave_status = '', leave_reason = '', leave_requested_at = NULL, leave_substitute_id = NULL, leave_decided_by = NULL, leave_decided_at = NULL, leave_comment = '' WHERE id = ?`, at.ID); err != nil {
+			return fmt.Errorf("withdraw leave of attendee %d: %w", at.ID, err)
+		}
+		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "leave_withdraw", map[string]any{"attendee": at.ID, "leave": at.LeaveStatus, "reason": at.LeaveReason, "substitute": at.LeaveSubstituteID}, map[string]any{"attendee": at.ID, "leave": ""}); err != nil {
+			return err
+		}
+		args := msgArgs(m, s.Loc)
+		args["name"] = a.Name
+		if err := s.notify(ctx, tx, now, []int64{m.ConvenerID}, "meeting.msg.leave_withdrawn", args, Link(id)); err != nil {
+			return err
+		}
+		if len(subs) == 0 {
+			return nil
+		}
+		return s.notify(ctx, tx, now, subs, "meeting.msg.substitute_released", args, "")
 	})
 }
 

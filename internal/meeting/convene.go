@@ -462,6 +462,7 @@ func (s *Service) can(ctx context.Context, a access.Actor, d Detail) map[string]
 	if at, ok := d.Attendee(a.UserID); ok && m.Editable() && m.Status != StatusDraft {
 		c["reply"] = at.LeaveStatus != LeaveApproved
 		c["leave"] = at.LeaveStatus == "" || at.LeaveStatus == LeaveRejected
+		c["withdraw_leave"] = leaveOpen(m) && (at.LeaveStatus == LeavePending || at.LeaveStatus == LeaveApproved)
 	}
 	c["decide_leave"] = mg
 	c["self_signin"] = false

@@ -245,6 +245,37 @@ func (f *fixture) baseInput(start time.Time) meeting.Input {
 	}
 }
 
+// notified convenes the base meeting at start and level, has the leader
+// approve it and sends the notice.
+func (f *fixture) notified(start time.Time, level string) meeting.Detail {
+	f.t.Helper()
+	ctx := context.Background()
+	s := f.svc
+	in := f.baseInput(start)
+	in.Level = level
+	d := must(s.Create(ctx, f.u("convener"), in))
+	must(s.Submit(ctx, f.u("convener"), d.ID))
+	must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
+	return must(s.SendNotice(ctx, f.u("convener"), d.ID))
+}
+
+// wantReads checks whether read (a read of meeting id by a) is allowed, and
+// that a's search for its client finds it exactly then.
+func (f *fixture) wantReads(a access.Actor, id int64, read func() error, want bool, when string) {
+	f.t.Helper()
+	err := read()
+	if want && err != nil {
+		f.t.Fatalf("%s: %s cannot read meeting %d: %v", when, a.Username, id, err)
+	}
+	if !want {
+		wantKind(f.t, err, errs.Forbidden)
+	}
+	hits := must(f.svc.Search(context.Background(), a, meeting.Filter{Text: "华润"}))
+	if (len(hits) == 1) != want {
+		f.t.Fatalf("%s: %s's search found %d", when, a.Username, len(hits))
+	}
+}
+
 // held runs a meeting of the given level up to distributed minutes (at
 // minutesLevel) with one resolution and one started action item owned by
 // owner1. The clock ends 50 hours after the meeting ended.
@@ -253,12 +284,7 @@ func (f *fixture) held(level, minutesLevel string) (meeting.Detail, meeting.Acti
 	ctx := context.Background()
 	s := f.svc
 	start := f.clock.Now().Add(24 * time.Hour)
-	in := f.baseInput(start)
-	in.Level = level
-	d := must(s.Create(ctx, f.u("convener"), in))
-	must(s.Submit(ctx, f.u("convener"), d.ID))
-	must(s.Decide(ctx, f.u("leader"), d.ID, "approve", ""))
-	must(s.SendNotice(ctx, f.u("convener"), d.ID))
+	d := f.notified(start, level)
 	f.clock.Set(start)
 	must(s.Start(ctx, f.u("host"), d.ID))
 	f.clock.Set(start.Add(90 * time.Minute))

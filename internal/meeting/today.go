@@ -138,7 +138,23 @@ func (s *Service) Todos(ctx context.Context, a access.Actor) ([]Todo, error) {
 		return nil, err
 	}
 	for _, r := range rvs {
-		out = append(out, Todo{Title: r.ClientName, Key: "meeting.today.revisit", Args: map[string]any{"purpose": r.Purpose}, Link: Link(r.MeetingID) + "/wrapup", Due: r.DueAt, Overdue: r.Overdue})
+		// the client and purpose only as far as the owner may read the meeting
+		m, err := get(ctx, s.DB, r.MeetingID)
+		if err != nil {
+			return nil, err
+		}
+		ok, err := admitted(ctx, s.DB, a, m, m.Level)
+		if err != nil {
+			return nil, err
+		}
+		t := Todo{Title: r.ClientName, Key: "meeting.today.revisit", Args: map[string]any{"purpose": r.Purpose}, Link: Link(r.MeetingID) + "/wrapup", Due: r.DueAt, Overdue: r.Overdue}
+		switch {
+		case !ok:
+			t.Title, t.Args["purpose"] = fmt.Sprintf("#%d", m.ID), ""
+		case m.Confidential():
+			reads = append(reads, Read{Entity: EntityRevisit, ID: r.ID, Level: m.Level, Via: "today"})
+		}
+		out = append(out, t)
 	}
 	for _, r := range reads {
 		if err := s.logRead(ctx, a, r, true); err != nil {

@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"jiedai/internal/access"
+	"jiedai/internal/audit"
 	"jiedai/internal/client"
 	"jiedai/internal/errs"
 	"jiedai/internal/namecheck"
@@ -128,20 +129,8 @@ func isDigits(s string) bool {
 	return true
 }
 
-// MaskID masks an ID number for display: a resident ID keeps its first six
-// and last four characters, others the first and last two.
-func MaskID(s string) string {
-	r := []rune(s)
-	switch {
-	case len(r) == 0:
-		return ""
-	case len(r) >= 15:
-		return string(r[:6]) + strings.Repeat("*", len(r)-10) + string(r[len(r)-4:])
-	case len(r) > 4:
-		return string(r[:2]) + strings.Repeat("*", len(r)-4) + string(r[len(r)-2:])
-	}
-	return strings.Repeat("*", len(r))
-}
+// MaskID masks an ID number for display, as the audit log does.
+func MaskID(s string) string { return audit.MaskID(s) }
 
 const guestCols = `id, reception_id, kind, seq, name, title, company, mobile, email, id_number, COALESCE(contact_id, 0), token, invited_at, arrived_at, left_at,
 	COALESCE(signed_in_by, 0), self_signed, badge_printed_at, note`

@@ -176,7 +176,7 @@ func (e *authzEnv) do(s *subject, method string, api bool, c call) (string, int,
 	if err != nil {
 		e.t.Fatalf("%s %s as %s: %v", method, c.path, s.name, err)
 	}
-	data, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
+	data, _ := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	resp.Body.Close()
 	st := resp.StatusCode
 	switch {
@@ -304,6 +304,8 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Errorf("%s as %s: %s (%d), policy allows it: %.200s", r.name(), s.name, class, st, body)
 			case !want && class == allowed:
 				t.Errorf("%s as %s: allowed (%d), policy forbids it: %.200s", r.name(), s.name, st, body)
+			case r.content != "" && class == allowed && strings.Contains(body, r.content) != r.sees(e)[s.name]:
+				t.Errorf("%s as %s: the answer carries %q: %v, policy says %v", r.name(), s.name, r.content, !r.sees(e)[s.name], r.sees(e)[s.name])
 			}
 		}
 		if dump {

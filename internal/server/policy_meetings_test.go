@@ -39,6 +39,9 @@ var (
 	// on the meeting (host, recorder, leader, attendee, item owner).
 	mtCleared = roles(access.Executive, access.Supervisor, access.Office, access.Audit, access.Legal).
 			plus(mtHost, mtRecorder, mtLeader, mtAttendee, mtOwner)
+	// Before the minutes are sent out the action item is only proposed:
+	// its owner is not named yet.
+	mtClearedDraft = mtCleared.but(mtOwner)
 )
 
 // only: just these subjects, by name.
@@ -79,9 +82,21 @@ var (
 
 func (e *authzEnv) mtActor(name string) access.Actor { return e.by[name].actor }
 
+// mtTitle is the fixture meetings' title.
+const mtTitle = "授权测试年度合作洽谈"
+
+// mtAuditOf asks for the audit row that created a fixture meeting of the
+// level: its content (the title) only for those cleared for the meeting.
+func mtAuditOf(level string) func(e *authzEnv, _ *subject, p string) call {
+	return func(e *authzEnv, _ *subject, p string) call {
+		id := e.once("meeting-"+mtDraft+"-"+level, func() int64 { return e.newMeetingAt(mtDraft, level) })
+		return call{path: fmt.Sprintf("%s?entity=meeting&entity_id=%d&action=create", p, id)}
+	}
+}
+
 // mtInput is the fixture meeting: one agenda item, the attendee and a guest.
 func (e *authzEnv) mtInput(level string) meeting.Input {
-	return meeting.Input{Type: meeting.TypeKeyAccount, Title: "授权测试年度合作洽谈", ClientOrgID: orgA, ClientName: "北京华信科技有限公司",
+	return meeting.Input{Type: meeting.TypeKeyAccount, Title: mtTitle, ClientOrgID: orgA, ClientName: "北京华信科技有限公司",
 		HostID: e.by[mtHost].user.ID, RecorderID: e.by[mtRecorder].user.ID, LeaderID: e.by[mtLeader].user.ID,
 		StartAt: mtStart, EndAt: mtStart.Add(time.Hour), Place: "18 楼 1 号会议室", Level: level,
 		Agenda:    []meeting.AgendaInput{{Topic: "包年方案与价格", Minutes: 45}},
@@ -273,6 +288,7 @@ func meetingLifecyclePolicy() []rule {
 		// --- API: attendees ---
 		{route: "POST /api/v1/meetings/{id}/reply", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{"reply":"accepted"}`}.make},
 		{route: "POST /api/v1/meetings/{id}/leave", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{"reason":"出差"}`}.make},
+		{route: "POST /api/v1/meetings/{id}/leave/withdraw", allow: only(mtAttendee), make: mt{state: mtLeave, fresh: true, body: `{}`}.make},
 		{route: "POST /api/v1/meetings/{id}/leave/{attendee}/decision", allow: mtManage, make: mt{state: mtLeave, fresh: true, body: `{"approve":true}`}.make},
 		{route: "POST /api/v1/meetings/{id}/sign-in", allow: mtSignIn, make: mt{state: mtNotified, fresh: true, body: `{"attendee_id":{attendee}}`}.make},
 		{route: "POST /api/v1/meetings/{id}/sign-in", variant: "self", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, body: `{}`}.make},
@@ -301,7 +317,7 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /api/v1/action-items/{id}/cancel", allow: mtRecord, make: mt{state: mtDistributed, fresh: true, child: "item", body: `{"reason":"客户取消合作"}`}.make},
 		// --- API: wrap-up. The negotiation record is at least confidential. ---
 		{route: "GET /api/v1/meetings/{id}/wrapup", allow: staff(), make: mt{state: mtEnded}.make},
-		{route: "GET /api/v1/meetings/{id}/negotiation", allow: mtCleared, make: mt{state: mtEnded}.make},
+		{route: "GET /api/v1/meetings/{id}/negotiation", allow: mtClearedDraft, make: mt{state: mtEnded}.make},
 		{route: "PUT /api/v1/meetings/{id}/negotiation", allow: mtRecord, make: mt{state: mtEnded, fresh: true, body: `{"goals":"包年合作","outcome":"open"}`}.make},
 		{route: "POST /api/v1/meetings/{id}/negotiation/archive", allow: mtManage, make: mt{state: mtEnded, fresh: true, body: `{}`}.make},
 		{route: "GET /api/v1/meetings/{id}/review", allow: staff(), make: mt{state: mtEnded}.make},
@@ -309,6 +325,11 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /api/v1/meetings/{id}/revisits", allow: mtRecord, make: mt{state: mtEnded, fresh: true,
 			body: fmt.Sprintf(`{"due_at":%q,"owner_id":{user},"purpose":"回访"}`, rfc3339(mtDue))}.make},
 		{route: "POST /api/v1/revisits/{id}/done", allow: mtRecord.plus(mtAttendee), make: mt{state: mtEnded, fresh: true, child: "revisit", body: `{"note":"已回访"}`}.make}, // its owner too
+		// --- API: the audit log shows a meeting's rows as far as the reader is cleared for it ---
+		{route: "GET /api/v1/audit", variant: "secret meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Secret),
+			content: mtTitle, sees: roles(access.Executive)},
+		{route: "GET /api/v1/audit", variant: "confidential meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Confidential),
+			content: mtTitle, sees: roles(access.Executive, access.Audit)},
 		// --- API: templates ---
 		{route: "POST /api/v1/meeting-templates", allow: tpl, make: plain(mtTemplateJSON)},
 		{route: "PUT /api/v1/meeting-templates/{id}", allow: tpl, make: func(e *authzEnv, _ *subject, p string) call {
@@ -328,11 +349,17 @@ func meetingLifecyclePolicy() []rule {
 		{route: "POST /meetings/{id}/{action}", variant: "end", allow: mtManage, make: mt{state: mtOngoing, fresh: true, step: "end"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "reply", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, step: "reply", body: "reply=accepted"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "leave", allow: only(mtAttendee), make: mt{state: mtNotified, fresh: true, step: "leave", body: "reason=%E5%87%BA%E5%B7%AE"}.make},
+		{route: "POST /meetings/{id}/{action}", variant: "leave-withdraw", allow: only(mtAttendee), make: mt{state: mtLeave, fresh: true, step: "leave-withdraw"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "leave-decide", allow: mtManage, make: mt{state: mtLeave, fresh: true, step: "leave-decide", body: "attendee_id={attendee}&approve=1"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "sign-in", allow: mtSignIn, make: mt{state: mtNotified, fresh: true, step: "sign-in", body: "attendee_id={attendee}"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "absent", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "absent", body: "attendee_id={attendee}"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "decision", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "decision", body: "text=%E6%8E%A8%E8%BF%9B"}.make},
 		{route: "POST /meetings/{id}/{action}", variant: "notes", allow: mtRecord, make: mt{state: mtOngoing, fresh: true, step: "notes", body: "host_notes=%E8%AE%B0%E5%BD%95"}.make},
+		// --- pages: the audit log, as the API ---
+		{route: "GET /admin/audit", variant: "secret meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Secret),
+			content: mtTitle, sees: roles(access.Executive)},
+		{route: "GET /admin/audit", variant: "confidential meeting", allow: roles(access.Admin, access.Executive, access.Audit), make: mtAuditOf(access.Confidential),
+			content: mtTitle, sees: roles(access.Executive, access.Audit)},
 		// --- pages: minutes ---
 		{route: "GET /meetings/{id}/minutes", allow: staff(), make: mt{state: mtEnded}.make},
 		{route: "GET /meetings/{id}/minutes/print", allow: staff(), make: mt{state: mtEnded}.make},

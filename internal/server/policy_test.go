@@ -28,6 +28,10 @@ type rule struct {
 	allow   who
 	make    func(e *authzEnv, s *subject, pattern string) call
 	after   func(e *authzEnv, s *subject)
+	// content is a word of a record's content that the answer carries for
+	// the subjects in sees only (a read that filters what each reader gets)
+	content string
+	sees    who
 }
 
 func (r rule) name() string {

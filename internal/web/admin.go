@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"time"
 
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
@@ -194,13 +193,13 @@ func (s *Server) auditLog(w http.ResponseWriter, r *http.Request, a access.Actor
 	f.EntityID, _ = strconv.ParseInt(q.Get("entity_id"), 10, 64)
 	f.ActorID, _ = strconv.ParseInt(q.Get("actor_id"), 10, 64)
 	f.BeforeID, _ = strconv.ParseInt(q.Get("before"), 10, 64)
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("from"), s.app.Loc); err == nil {
-		f.From = t
+	if err := f.SetDates(q.Get("from"), q.Get("to"), s.app.Loc); err != nil {
+		p := s.newPage(r, "audit.title", "audit", &auditData{})
+		r.PostForm = q // the filter form keeps what was typed
+		s.fail(w, r, err, "audit", p)
+		return
 	}
-	if t, err := time.ParseInLocation("2006-01-02", q.Get("to"), s.app.Loc); err == nil {
-		f.To = t.AddDate(0, 0, 1)
-	}
-	entries, err := audit.List(r.Context(), s.app.DB, a, f)
+	entries, err := s.app.Audit.List(r.Context(), a, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return

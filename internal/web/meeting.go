@@ -499,6 +499,9 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, a access.
 	case "leave":
 		err = m.RequestLeave(ctx, a, id, f.Get("reason"), num("substitute_id"))
 		flash = "meeting_leave_sent"
+	case "leave-withdraw":
+		err = m.WithdrawLeave(ctx, a, id)
+		flash = "meeting_leave_withdrawn"
 	case "leave-decide":
 		err = m.DecideLeave(ctx, a, id, num("attendee_id"), f.Get("approve") == "1", f.Get("comment"))
 	case "sign-in":
