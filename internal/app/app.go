@@ -33,6 +33,10 @@ type Config struct {
 	SecureCookies bool   // set the Secure flag on cookies (behind TLS)
 	TimeZone      string // site zone, default Asia/Shanghai
 	BaseURL       string // public URL, for links in emails and webhooks
+	// TrustedProxyHeader names the header (e.g. X-Forwarded-For) in which a
+	// reverse proxy in front gives the client's address; empty: none is trusted.
+	TrustedProxyHeader string
+	LoginHashes        int // password hashes run at once (0: one per core)
 }
 
 // App is every service, built once.
@@ -76,6 +80,9 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	}
 	a := &App{Config: cfg, DB: db, Clock: c, Log: log, I18n: bundle, Loc: loc, Calendar: cal}
 	a.Auth = auth.New(db, c)
+	if cfg.LoginHashes > 0 {
+		a.Auth.SetHashLimit(cfg.LoginHashes)
+	}
 	a.Files = attachment.New(db, c)
 	// Site files (the logo) are managed by admins; /site/logo serves the logo to all.
 	a.Files.Guard("site", func(_ context.Context, a access.Actor, _ int64) (bool, error) { return a.Has(access.Admin), nil })
