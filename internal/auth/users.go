@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -29,7 +30,7 @@ type Service struct {
 	// Sleep waits d or until ctx is done: how a log-in is slowed down
 	// (replaced in tests).
 	Sleep  func(ctx context.Context, d time.Duration) error
-	hashes *hashGate
+	hashes atomic.Pointer[hashGate]
 }
 
 // New returns the accounts service; as many password hashes as there are
@@ -44,7 +45,7 @@ func New(db *store.DB, c clock.Clock) *Service {
 // many callers may wait up to half a second for one, the rest are refused
 // with a rate-limited error at once. 0 refuses every hash (for tests).
 func (s *Service) SetHashLimit(n int) {
-	s.hashes = newHashGate(n, 4*n, 500*time.Millisecond)
+	s.hashes.Store(newHashGate(n, 4*n, 500*time.Millisecond))
 }
 
 // sleepCtx waits d, or less when ctx ends first.
@@ -63,7 +64,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 	var h string
 	var err error
-	if gerr := s.hashes.run(ctx, func() { h, err = HashPassword(pw) }); gerr != nil {
+	if gerr := s.hashes.Load().run(ctx, func() { h, err = HashPassword(pw) }); gerr != nil {
 		return "", gerr
 	}
 	return h, err
@@ -72,7 +73,7 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 // check reports whether pw matches the encoded hash, within the hash limit.
 func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
 	ok := false
-	err := s.hashes.run(ctx, func() { ok = CheckPassword(encoded, pw) })
+	err := s.hashes.Load().run(ctx, func() { ok = CheckPassword(encoded, pw) })
 	return ok, err
 }
 

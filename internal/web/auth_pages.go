@@ -1,7 +1,6 @@
 package web
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -62,14 +61,19 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 // maxLoginBody bounds a log-in form: a user name, a password and where to go next.
 const maxLoginBody = 16 << 10
 
-func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
-	r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
-	if err := r.ParseForm(); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			s.renderError(w, r, http.StatusRequestEntityTooLarge, "err.body_too_large")
-			return
+// limitLoginBody bounds the body of a log-in post before anything reads it
+// (the session middleware parses every form).
+func limitLoginBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/login" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
 		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "err.bad_request")
 		return
 	}

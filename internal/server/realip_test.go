@@ -1,0 +1,40 @@
+package server
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"testing"
+)
+
+// The client address comes from the configured proxy header only, and only
+// when it holds an address; of a list, the entry the proxy added (the last).
+func TestRealIP(t *testing.T) {
+	cases := []struct {
+		header, value, want string
+	}{
+		{"", "203.0.113.9", "10.0.0.1:5000"},
+		{"X-Forwarded-For", "", "10.0.0.1:5000"},
+		{"X-Forwarded-For", "203.0.113.9", "203.0.113.9:0"},
+		{"X-Forwarded-For", "1.2.3.4, 203.0.113.9", "203.0.113.9:0"},
+		{"X-Forwarded-For", "203.0.113.9, not-an-address", "10.0.0.1:5000"},
+		{"X-Real-IP", "2001:db8::1", "[2001:db8::1]:0"},
+		{"X-Real-IP", "::ffff:192.0.2.7", "192.0.2.7:0"},
+	}
+	for _, c := range cases {
+		var got string
+		h := realIP(c.header, http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.RemoteAddr }))
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = "10.0.0.1:5000"
+		if c.value != "" {
+			name := c.header
+			if name == "" {
+				name = "X-Forwarded-For"
+			}
+			r.Header.Set(name, c.value)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got != c.want {
+			t.Errorf("header %q = %q: RemoteAddr %q, want %q", c.header, c.value, got, c.want)
+		}
+	}
+}
