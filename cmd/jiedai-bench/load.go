@@ -139,7 +139,7 @@ func (d *driver) loop(ctx context.Context, clients int, dur time.Duration, fn re
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			list := make([]sample, 0, 4096)
+			list := make([]sample, 0, min(4096, 1<<18/clients)) // a burst of many clients keeps its samples small
 			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				st, ok, err := fn(ctx, c)

@@ -24,15 +24,21 @@ func newHashGate(workers, waiters int, wait time.Duration) *hashGate {
 	return &hashGate{slots: make(chan struct{}, workers), waiting: make(chan struct{}, workers+waiters), wait: wait}
 }
 
-// run calls f holding a slot. When every slot and waiting place is taken,
-// or no slot frees up in time, it returns a rate-limited error instead.
-func (g *hashGate) run(ctx context.Context, f func()) error {
+// admit takes a place among those hashing or waiting to, or refuses at
+// once when every place is taken; leave gives the place back.
+func (g *hashGate) admit() (leave func(), err error) {
 	select {
 	case g.waiting <- struct{}{}:
+		return func() { <-g.waiting }, nil
 	default:
-		return busy()
+		return nil, busy()
 	}
-	defer func() { <-g.waiting }()
+}
+
+// run waits for a slot, at most g.wait, and calls f holding it; the caller
+// holds a place (see admit). When no slot frees up in time it returns a
+// rate-limited error instead.
+func (g *hashGate) run(ctx context.Context, f func()) error {
 	t := time.NewTimer(g.wait)
 	defer t.Stop()
 	select {
@@ -45,6 +51,16 @@ func (g *hashGate) run(ctx context.Context, f func()) error {
 	defer func() { <-g.slots }()
 	f()
 	return nil
+}
+
+// do is admit and run together.
+func (g *hashGate) do(ctx context.Context, f func()) error {
+	leave, err := g.admit()
+	if err != nil {
+		return err
+	}
+	defer leave()
+	return g.run(ctx, f)
 }
 
 func busy() error {

@@ -271,29 +271,6 @@ func TestWeakPasswords(t *testing.T) {
 	})
 }
 
-// A disabled account is refused after the same password hash as a wrong
-// password: with no hash slot free it is refused as busy, not at once.
-func TestDisabledAccountCostsAHash(t *testing.T) {
-	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
-		s, _ := newService(t, db)
-		ctx := context.Background()
-		u := mustUser(t, s, "sun", "correct-horse")
-		if _, err := s.Update(ctx, access.SystemActor(), u.ID, auth.UserInput{Username: "sun", Roles: []string{access.Staff}, Active: false}); err != nil {
-			t.Fatal(err)
-		}
-		s.SetHashLimit(0)
-		for _, pw := range []string{"correct-horse", "wrong-horse"} {
-			if _, err := s.Authenticate(ctx, "sun", pw, "10.0.0.1"); errs.As(err).Key != "err.login_busy" {
-				t.Fatalf("disabled account, %s: %v; want the hash to be tried (busy)", pw, err)
-			}
-		}
-		s.SetHashLimit(2)
-		if _, err := s.Authenticate(ctx, "sun", "correct-horse", "10.0.0.1"); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("disabled account: %v", err)
-		}
-	})
-}
-
 // With every hash slot taken, a log-in is refused at once with a
 // rate-limited error that says when to retry, and is not counted as a
 // failure: the user gets in when a slot is free.

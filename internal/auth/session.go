@@ -53,6 +53,14 @@ func (s *Service) Authenticate(ctx context.Context, username, password, ip strin
 	if len(ip) > 64 {
 		ip = ip[:64]
 	}
+	// A place among those hashing is taken first, so that a flood is
+	// refused before anything is written.
+	gate := s.hashes.Load()
+	leave, err := gate.admit()
+	if err != nil {
+		return User{}, err
+	}
+	defer func() { leave() }()
 	now := s.Clock.Now()
 	at := newAttempt(username, ip)
 	if err := s.count(ctx, at, now); err != nil {
@@ -62,8 +70,15 @@ func (s *Service) Authenticate(ctx context.Context, username, password, ip strin
 		return User{}, err
 	}
 	if d := at.slowdown(); d > 0 {
+		// Wait without holding a place, or slowed attempts would fill them.
+		leave()
+		leave = func() {}
 		if err := s.Sleep(ctx, d); err != nil {
 			return User{}, fmt.Errorf("log-in slowdown: %w", err)
+		}
+		if leave, err = gate.admit(); err != nil {
+			leave = func() {}
+			return User{}, s.notChecked(ctx, at, err)
 		}
 	}
 	u, uerr := s.GetByUsername(ctx, username)
@@ -71,12 +86,9 @@ func (s *Service) Authenticate(ctx context.Context, username, password, ip strin
 	if uerr == nil {
 		hash = u.passwordHash
 	}
-	ok, err := s.check(ctx, hash, password)
-	if err != nil {
-		if uerr := s.uncount(ctx, s.DB, at, false); uerr != nil {
-			return User{}, uerr
-		}
-		return User{}, err
+	ok := false
+	if err := gate.run(ctx, func() { ok = CheckPassword(hash, password) }); err != nil {
+		return User{}, s.notChecked(ctx, at, err)
 	}
 	ok = ok && uerr == nil && u.Active
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -98,6 +110,15 @@ func (s *Service) Authenticate(ctx context.Context, username, password, ip strin
 		return User{}, errs.New(errs.Unauthorized, "err.bad_login")
 	}
 	return u, nil
+}
+
+// notChecked takes back the count of an attempt refused for lack of a hash
+// slot (it was never checked) and returns the refusal.
+func (s *Service) notChecked(ctx context.Context, at *attempt, refusal error) error {
+	if err := s.uncount(ctx, s.DB, at, false); err != nil {
+		return err
+	}
+	return refusal
 }
 
 // StartSession creates a session for the user and returns its cookie token.

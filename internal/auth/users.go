@@ -64,7 +64,7 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 	var h string
 	var err error
-	if gerr := s.hashes.Load().run(ctx, func() { h, err = HashPassword(pw) }); gerr != nil {
+	if gerr := s.hashes.Load().do(ctx, func() { h, err = HashPassword(pw) }); gerr != nil {
 		return "", gerr
 	}
 	return h, err
@@ -73,7 +73,7 @@ func (s *Service) hash(ctx context.Context, pw string) (string, error) {
 // check reports whether pw matches the encoded hash, within the hash limit.
 func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
 	ok := false
-	err := s.hashes.Load().run(ctx, func() { ok = CheckPassword(encoded, pw) })
+	err := s.hashes.Load().do(ctx, func() { ok = CheckPassword(encoded, pw) })
 	return ok, err
 }
 
