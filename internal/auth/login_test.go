@@ -24,6 +24,17 @@ func mustUser(t *testing.T, s *auth.Service, name, pw string) auth.User {
 	return u
 }
 
+// ended returns a check that a session or token call was refused as
+// unauthorised (what says which, in the failure).
+func ended(t *testing.T, what string) func(auth.User, error) {
+	return func(_ auth.User, err error) {
+		t.Helper()
+		if kindOf(err) != errs.Unauthorized {
+			t.Fatalf("%s: %v", what, err)
+		}
+	}
+}
+
 func countRows(t *testing.T, db *store.DB, table string) int {
 	t.Helper()
 	var n int
@@ -153,22 +164,14 @@ func TestPasswordChangeEndsSessionsAndTokens(t *testing.T) {
 		if _, err := s.SessionUser(ctx, here); err != nil {
 			t.Fatalf("the current session ended: %v", err)
 		}
-		if _, err := s.SessionUser(ctx, there); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("another session outlived the change: %v", err)
-		}
-		if _, err := s.TokenUser(ctx, tok); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("a token outlived the change: %v", err)
-		}
+		ended(t, "another session outlived the change")(s.SessionUser(ctx, there))
+		ended(t, "a token outlived the change")(s.TokenUser(ctx, tok))
 		tok2, _, _ := s.IssueToken(ctx, a, "script 2")
 		if _, err := s.Update(ctx, access.SystemActor(), u.ID, auth.UserInput{Username: "zhao", Password: "third-pass-word", Roles: []string{access.Staff}, Active: true}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.SessionUser(ctx, here); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("a session outlived the admin's reset: %v", err)
-		}
-		if _, err := s.TokenUser(ctx, tok2); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("a token outlived the admin's reset: %v", err)
-		}
+		ended(t, "a session outlived the admin's reset")(s.SessionUser(ctx, here))
+		ended(t, "a token outlived the admin's reset")(s.TokenUser(ctx, tok2))
 	})
 }
 
@@ -209,20 +212,14 @@ func TestTokenExpiry(t *testing.T) {
 		if err := s.RevokeToken(ctx, a, otherID); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.TokenUser(ctx, other); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("revoked token: %v", err)
-		}
+		ended(t, "revoked token")(s.TokenUser(ctx, other))
 		fc.Advance(8 * 24 * time.Hour)
-		if _, err := s.TokenUser(ctx, short); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("expired token accepted: %v", err)
-		}
+		ended(t, "expired token accepted")(s.TokenUser(ctx, short))
 		if _, err := s.TokenUser(ctx, long); err != nil {
 			t.Fatalf("revoking and expiring others ended this one: %v", err)
 		}
 		fc.Advance(83 * 24 * time.Hour)
-		if _, err := s.TokenUser(ctx, long); kindOf(err) != errs.Unauthorized {
-			t.Fatalf("token older than 90 days accepted: %v", err)
-		}
+		ended(t, "token older than 90 days accepted")(s.TokenUser(ctx, long))
 	})
 }
 
