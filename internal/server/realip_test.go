@@ -1,7 +1,9 @@
 package server
 
 import (
+	"net"
 	"net/http"
+	"net/netip"
 	"net/http/httptest"
 	"testing"
 )
@@ -37,4 +39,30 @@ func TestRealIP(t *testing.T) {
 			t.Errorf("header %q = %q: RemoteAddr %q, want %q", c.header, c.value, got, c.want)
 		}
 	}
+}
+
+// Whatever the header holds, RemoteAddr stays as it was or becomes an
+// address with port 0; it never takes text that is not an address.
+func FuzzRealIP(f *testing.F) {
+	for _, s := range []string{"203.0.113.9", "1.2.3.4, 5.6.7.8", "::1", "[::1]:80", "unknown", "", " 10.0.0.1 ", "1.2.3.4,", "fe80::1%eth0"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		var got string
+		h := realIP("X-Forwarded-For", http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { got = r.RemoteAddr }))
+		r := httptest.NewRequest(http.MethodGet, "/", nil)
+		r.RemoteAddr = "10.0.0.1:5000"
+		r.Header["X-Forwarded-For"] = []string{v}
+		h.ServeHTTP(httptest.NewRecorder(), r)
+		if got == "10.0.0.1:5000" {
+			return
+		}
+		host, port, err := net.SplitHostPort(got)
+		if err != nil || port != "0" {
+			t.Fatalf("%q gave RemoteAddr %q", v, got)
+		}
+		if _, err := netip.ParseAddr(host); err != nil {
+			t.Fatalf("%q gave host %q: %v", v, host, err)
+		}
+	})
 }
