@@ -150,10 +150,9 @@ func TestPasswordChangeEndsSessionsAndTokens(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		s, _ := newService(t, db)
 		ctx := context.Background()
-		u := mustUser(t, s, "zhao", "first-pass-word")
-		a := u.Actor("10.0.0.1")
-		here, _ := s.StartSession(ctx, u.ID)
-		there, _ := s.StartSession(ctx, u.ID)
+		a := mustUser(t, s, "zhao", "first-pass-word").Actor("10.0.0.1")
+		here, _ := s.StartSession(ctx, a.UserID)
+		there, _ := s.StartSession(ctx, a.UserID)
 		tok, _, err := s.IssueToken(ctx, a, "script")
 		if err != nil {
 			t.Fatal(err)
@@ -167,7 +166,7 @@ func TestPasswordChangeEndsSessionsAndTokens(t *testing.T) {
 		ended(t, "another session outlived the change")(s.SessionUser(ctx, there))
 		ended(t, "a token outlived the change")(s.TokenUser(ctx, tok))
 		tok2, _, _ := s.IssueToken(ctx, a, "script 2")
-		if _, err := s.Update(ctx, access.SystemActor(), u.ID, auth.UserInput{Username: "zhao", Password: "third-pass-word", Roles: []string{access.Staff}, Active: true}); err != nil {
+		if _, err := s.Update(ctx, access.SystemActor(), a.UserID, auth.UserInput{Username: "zhao", Password: "third-pass-word", Roles: []string{access.Staff}, Active: true}); err != nil {
 			t.Fatal(err)
 		}
 		ended(t, "a session outlived the admin's reset")(s.SessionUser(ctx, here))
@@ -180,8 +179,7 @@ func TestTokenExpiry(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		s, fc := newService(t, db)
 		ctx := context.Background()
-		u := mustUser(t, s, "qian", "first-pass-word")
-		a := u.Actor("10.0.0.1")
+		a := mustUser(t, s, "qian", "first-pass-word").Actor("10.0.0.1")
 		long, _, err := s.IssueToken(ctx, a, "default")
 		if err != nil {
 			t.Fatal(err)

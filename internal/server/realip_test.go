@@ -3,8 +3,8 @@ package server
 import (
 	"net"
 	"net/http"
-	"net/netip"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 )
 
