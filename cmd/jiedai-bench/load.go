@@ -34,6 +34,7 @@ type Result struct {
 	GroupSize  float64        `json:"commit_group_size,omitempty"`
 	Ratio      float64        `json:"ratio_to_raw_insert,omitempty"`
 	FirstError string         `json:"first_error,omitempty"`
+	PeakRSSMB  float64        `json:"peak_rss_mb,omitempty"` // resident memory at its highest during the scenario
 	// CPUms is the CPU time the whole process (server and clients) spent
 	// per request: what a request costs, whatever else runs on the machine.
 	CPUms float64 `json:"cpu_ms_per_request"`
@@ -138,7 +139,7 @@ func (d *driver) loop(ctx context.Context, clients int, dur time.Duration, fn re
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			list := make([]sample, 0, 4096)
+			list := make([]sample, 0, min(4096, 1<<18/clients)) // a burst of many clients keeps its samples small
 			for ctx.Err() == nil && time.Now().Before(end) {
 				t0 := time.Now()
 				st, ok, err := fn(ctx, c)

@@ -7,6 +7,7 @@
 //	go run ./cmd/jiedai-bench                       # full size, SQLite in /tmp
 //	go run ./cmd/jiedai-bench --quick               # small smoke run
 //	go run ./cmd/jiedai-bench --db postgres://…     # the same on PostgreSQL
+//	go run ./cmd/jiedai-bench --quick --only loginburst   # peak memory under 500 parallel bad log-ins
 package main
 
 import (
@@ -55,6 +56,7 @@ type options struct {
 	phase    string
 	metaFile string
 	only     string
+	hashes   int
 }
 
 // want reports whether a scenario is to run (--only lists name prefixes).
@@ -97,6 +99,7 @@ func parseFlags(args []string) (*options, error) {
 	fs.StringVar(&o.readme, "readme", "", "README.md whose Performance section gets this run's table (full runs only; default: none)")
 	fs.StringVar(&o.schema, "schema", "jiedai_bench", "PostgreSQL: schema holding the dataset")
 	fs.StringVar(&o.only, "only", "", "run only the scenarios whose names start with one of these (comma-separated), for development")
+	fs.IntVar(&o.hashes, "login-hashes", runtime.NumCPU(), "password hashes the server runs at once (the server's default: one per core; a large number shows the log-in burst without the limit)")
 	fs.StringVar(&o.phase, "phase", "", "internal: run one phase in a child process")
 	fs.StringVar(&o.metaFile, "meta", "", "internal: where the prepare phase writes the dataset description")
 	if err := fs.Parse(args); err != nil {
@@ -394,7 +397,9 @@ func bench(ctx context.Context, o *options, dsn string, loc *time.Location, stdo
 	}
 	tOpen := time.Since(t0)
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	a, err := app.New(ctx, db, clock.System{}, log, app.Config{TimeZone: "Asia/Shanghai"})
+	// The log-in burst comes from many addresses through the proxy header;
+	// the other scenarios send none.
+	a, err := app.New(ctx, db, clock.System{}, log, app.Config{TimeZone: "Asia/Shanghai", TrustedProxyHeader: "X-Forwarded-For", LoginHashes: o.hashes})
 	if err != nil {
 		db.Close()
 		return err
@@ -413,7 +418,7 @@ func bench(ctx context.Context, o *options, dsn string, loc *time.Location, stdo
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 	d := &driver{http: newHTTPClient(64), base: base, warmup: o.warmup, duration: o.duration, profile: o.profile, log: stdout}
-	w := &world{d: d, db: db, meta: p.Meta, creds: p.Creds, loc: loc, now: time.Now()}
+	w := &world{d: d, db: db, meta: p.Meta, creds: p.Creds, loc: loc, now: time.Now(), loginHashes: o.hashes}
 	firstPath := "/bookings?" + url.Values{"date": {p.Meta.GridDay}, "capacity": {fmt.Sprint(p.Meta.GridCap20)}}.Encode()
 	st, _, err := w.get(ctx, firstPath, "", p.Creds.StaffSessions[0], false)
 	if err != nil || st != http.StatusOK {
@@ -499,6 +504,9 @@ func bench(ctx context.Context, o *options, dsn string, loc *time.Location, stdo
 			return err
 		}
 		add(rc)
+	}
+	if o.want("loginburst") {
+		add(w.loginBurst(500))
 	}
 	rep.LoadAfter = loadAvg()
 	// 6. Memory and size.

@@ -46,6 +46,8 @@ type world struct {
 	slots []slot
 	next  atomic.Int64
 	bodyN atomic.Int64
+	// loginHashes is how many password hashes the server runs at once.
+	loginHashes int
 }
 
 var createTitles = []string{"项目周例会", "客户需求沟通", "部门月度总结", "招聘面试", "供应商比选会", "培训需求调研", "预算执行分析", "产品迭代评审"}

@@ -31,6 +31,7 @@ const usage = `jiedai — client reception and venue operations
 
 Usage:
   jiedai serve   [--addr 127.0.0.1:8080] [--db PATH|postgres://DSN] [--demo]
+                 [--trusted-proxy-header X-Forwarded-For] [--login-hashes N]
   jiedai migrate [--db …]
   jiedai user add [--db …] --username U --roles r1,r2 [--department CODE] [--name N] --password-stdin
   jiedai demo    [--db …]            load the demo organisation (idempotent)
@@ -268,12 +269,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	demoFlag := fs.Bool("demo", false, "load the demo organisation and show demo accounts on the login page")
 	secure := fs.Bool("secure-cookies", os.Getenv("JIEDAI_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
 	tz := fs.String("tz", envOr("JIEDAI_TZ", "Asia/Shanghai"), "site time zone")
+	proxyHeader := fs.String("trusted-proxy-header", os.Getenv("JIEDAI_TRUSTED_PROXY_HEADER"), "header in which the reverse proxy in front gives the client address, e.g. X-Forwarded-For (only behind such a proxy)")
+	hashes := fs.Int("login-hashes", 0, "password hashes run at once; more log-ins wait briefly or get 429 (0: one per core)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if *hashes < 0 {
+		return errors.New("--login-hashes must be 0 or more")
+	}
 	start := time.Now()
 	log := newLogger(stderr)
-	cfg := app.Config{Demo: *demoFlag, SecureCookies: *secure, TimeZone: *tz, BaseURL: *baseURL}
+	cfg := app.Config{Demo: *demoFlag, SecureCookies: *secure, TimeZone: *tz, BaseURL: *baseURL, TrustedProxyHeader: *proxyHeader, LoginHashes: *hashes}
 	if *demoFlag {
 		cfg.DemoPassword = demo.Password
 	}

@@ -4,7 +4,9 @@ package api
 
 import (
 	"context"
+	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -25,6 +27,7 @@ type ctxKey int
 const (
 	keyActor ctxKey = iota
 	keyLang
+	keyIP
 )
 
 // Server is the JSON API.
@@ -82,6 +85,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 // caller's language; routes that need a user check it themselves.
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	ctx = huma.WithValue(ctx, bundleKey{}, s.app.I18n)
+	ctx = huma.WithValue(ctx, keyIP, clientIP(ctx))
 	lang, signedIn := "", false
 	h := ctx.Header("Authorization")
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
@@ -91,11 +95,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 			_ = huma.WriteErr(s.API, huma.WithValue(ctx, keyLang, l), http.StatusUnauthorized, "", toStatus(err, l, s.app.I18n))
 			return
 		}
-		ip := ctx.RemoteAddr()
-		if i := strings.LastIndexByte(ip, ':'); i > 0 {
-			ip = ip[:i]
-		}
-		ctx = huma.WithValue(ctx, keyActor, u.Actor(ip))
+		ctx = huma.WithValue(ctx, keyActor, u.Actor(clientIP(ctx)))
 		lang, signedIn = u.Lang, true
 	}
 	ctx = huma.WithValue(ctx, keyLang, negotiateHuma(ctx, lang))
@@ -107,6 +107,22 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		return
 	}
 	next(ctx)
+}
+
+// clientIP is the caller's address without the port (the server's
+// trusted-proxy middleware has already put the real one in RemoteAddr).
+func clientIP(ctx huma.Context) string {
+	host, _, err := net.SplitHostPort(ctx.RemoteAddr())
+	if err != nil {
+		return ctx.RemoteAddr()
+	}
+	return host
+}
+
+// ipFrom returns the caller's address put in the context by authenticate.
+func ipFrom(ctx context.Context) string {
+	ip, _ := ctx.Value(keyIP).(string)
+	return ip
 }
 
 func negotiateHuma(ctx huma.Context, userLang string) string {
@@ -158,7 +174,7 @@ func handle[I, O any](s *Server, o huma.Operation, h func(ctx context.Context, a
 		}
 		out, err := h(ctx, a, in)
 		if err != nil {
-			return nil, toStatus(err, langOf(ctx), s.app.I18n)
+			return nil, withRetryAfter(err, toStatus(err, langOf(ctx), s.app.I18n))
 		}
 		return out, nil
 	})
@@ -173,8 +189,17 @@ func handlePublic[I, O any](s *Server, o huma.Operation, h func(ctx context.Cont
 		}
 		out, err := h(ctx, in)
 		if err != nil {
-			return nil, toStatus(err, langOf(ctx), s.app.I18n)
+			return nil, withRetryAfter(err, toStatus(err, langOf(ctx), s.app.I18n))
 		}
 		return out, nil
 	})
+}
+
+// withRetryAfter adds a Retry-After header to the API error out when the
+// domain error err tells how long to wait.
+func withRetryAfter(err error, out *Error) error {
+	if n := errs.As(err).RetryAfter(); n > 0 {
+		return huma.ErrorWithHeaders(out, http.Header{"Retry-After": {strconv.Itoa(n)}})
+	}
+	return out
 }

@@ -14,6 +14,7 @@ type tokenCreateIn struct {
 		Username string `json:"username" minLength:"1" maxLength:"64"`
 		Password string `json:"password" minLength:"1" maxLength:"256"`
 		Name     string `json:"name,omitempty" maxLength:"64" doc:"A label for the token"`
+		Days     int    `json:"expires_in_days,omitempty" minimum:"1" maximum:"365" doc:"Days until the token expires (default 90)"`
 	}
 }
 
@@ -55,10 +56,7 @@ type meOut struct{ Body Me }
 func (s *Server) routesAuth() {
 	handlePublic(s, op(http.MethodPost, "/tokens", "create-token", "Exchange a username and password for an API token", "auth", true),
 		func(ctx context.Context, in *tokenCreateIn) (*tokenCreateOut, error) {
-			ip := "api"
-			if r, ok := ctx.Value(keyActor).(access.Actor); ok {
-				ip = r.IP
-			}
+			ip := ipFrom(ctx)
 			u, err := s.app.Auth.Authenticate(ctx, in.Body.Username, in.Body.Password, ip)
 			if err != nil {
 				return nil, err
@@ -67,7 +65,7 @@ func (s *Server) routesAuth() {
 			if name == "" {
 				name = "api " + s.app.Clock.Now().In(s.app.Loc).Format(time.DateTime)
 			}
-			tok, id, err := s.app.Auth.IssueToken(ctx, u.Actor(ip), name)
+			tok, id, err := s.app.Auth.IssueTokenFor(ctx, u.Actor(ip), name, in.Body.Days)
 			if err != nil {
 				return nil, err
 			}
@@ -85,7 +83,7 @@ func (s *Server) routesAuth() {
 			out.Body.Tokens = toks
 			return out, nil
 		})
-	handle(s, op(http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke one of my API tokens", "auth", false),
+	handle(s, op(http.MethodDelete, "/tokens/{id}", "revoke-token", "Revoke one of my API tokens (the others stay valid)", "auth", false),
 		func(ctx context.Context, a access.Actor, in *idPath) (*noContent, error) {
 			if err := s.app.Auth.RevokeToken(ctx, a, in.ID); err != nil {
 				return nil, err

@@ -36,6 +36,10 @@ type Config struct {
 	SecureCookies bool   // set the Secure flag on cookies (behind TLS)
 	TimeZone      string // site zone, default Asia/Shanghai
 	BaseURL       string // public URL, for links in emails and webhooks
+	// TrustedProxyHeader names the header (e.g. X-Forwarded-For) in which a
+	// reverse proxy in front gives the client's address; empty: none is trusted.
+	TrustedProxyHeader string
+	LoginHashes        int // password hashes run at once (0: one per core)
 }
 
 // App is every service, built once.
@@ -80,6 +84,9 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	}
 	a := &App{Config: cfg, DB: db, Clock: c, Log: log, I18n: bundle, Loc: loc, Calendar: cal}
 	a.Auth = auth.New(db, c)
+	if cfg.LoginHashes > 0 {
+		a.Auth.SetHashLimit(cfg.LoginHashes)
+	}
 	// Rows of engine records belong to the record they serve: its area's
 	// screen decides how much of them a reader sees.
 	a.Audit = audit.NewLog(db)

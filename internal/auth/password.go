@@ -3,11 +3,15 @@ package auth
 import (
 	"crypto/rand"
 	"crypto/subtle"
+	_ "embed" // the common-password list
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
+
+	"jiedai/internal/errs"
 )
 
 // Argon2id parameters (RFC 9106 second recommendation, lighter memory).
@@ -55,3 +59,44 @@ func CheckPassword(encoded, pw string) bool {
 // dummyHash is checked against when the user does not exist, so that the
 // answer takes as long as for a real account.
 var dummyHash, _ = HashPassword("jiedai-timing-equaliser")
+
+// Password rules: the length bounds, and the minimum length of a user name
+// that a password may not contain (a two-letter name such as "li" would
+// otherwise refuse a great many good passwords).
+const (
+	MinPasswordLen         = 10
+	MaxPasswordLen         = 256
+	minContainedNameLength = 3
+)
+
+// commonPasswords is the bundled list of common passwords, lower case, one
+// a line (see common_passwords.txt for its source and licence).
+//
+//go:embed common_passwords.txt
+var commonPasswords string
+
+// isCommonPassword reports whether pw, in lower case, is on the list.
+func isCommonPassword(pw string) bool {
+	return strings.Contains(commonPasswords, "\n"+strings.ToLower(pw)+"\n")
+}
+
+// checkNewPassword refuses a weak password for the account username: too
+// short or too long, only spaces, equal to or containing the user name, or
+// a common one. field names the form field in the error.
+func checkNewPassword(field, username, pw string) error {
+	n := utf8.RuneCountInString(pw)
+	lower, name := strings.ToLower(pw), strings.ToLower(strings.TrimSpace(username))
+	switch {
+	case n > MaxPasswordLen:
+		return errs.Field(field, "err.too_long", "max", MaxPasswordLen)
+	case strings.TrimSpace(pw) == "" && n > 0:
+		return errs.Field(field, "err.password_blank")
+	case n < MinPasswordLen:
+		return errs.Field(field, "err.password_short", "min", MinPasswordLen)
+	case name != "" && (lower == name || (utf8.RuneCountInString(name) >= minContainedNameLength && strings.Contains(lower, name))):
+		return errs.Field(field, "err.password_has_username")
+	case isCommonPassword(pw):
+		return errs.Field(field, "err.password_common")
+	}
+	return nil
+}

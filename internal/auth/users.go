@@ -8,8 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"runtime"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -26,10 +28,55 @@ import (
 type Service struct {
 	DB    *store.DB
 	Clock clock.Clock
+	// Sleep waits d or until ctx is done: how a log-in is slowed down
+	// (replaced in tests).
+	Sleep  func(ctx context.Context, d time.Duration) error
+	hashes atomic.Pointer[hashGate]
 }
 
-// New returns the accounts service.
-func New(db *store.DB, c clock.Clock) *Service { return &Service{DB: db, Clock: c} }
+// New returns the accounts service; as many password hashes as there are
+// cores run at once (see SetHashLimit).
+func New(db *store.DB, c clock.Clock) *Service {
+	s := &Service{DB: db, Clock: c, Sleep: sleepCtx}
+	s.SetHashLimit(runtime.NumCPU())
+	return s
+}
+
+// SetHashLimit sets how many password hashes may run at once; four times as
+// many callers may wait up to half a second for one, the rest are refused
+// with a rate-limited error at once. 0 refuses every hash (for tests).
+func (s *Service) SetHashLimit(n int) {
+	s.hashes.Store(newHashGate(n, 4*n, 500*time.Millisecond))
+}
+
+// sleepCtx waits d, or less when ctx ends first.
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// hash returns the encoded hash of pw, computed within the hash limit.
+func (s *Service) hash(ctx context.Context, pw string) (string, error) {
+	var h string
+	var err error
+	if gerr := s.hashes.Load().do(ctx, func() { h, err = HashPassword(pw) }); gerr != nil {
+		return "", gerr
+	}
+	return h, err
+}
+
+// check reports whether pw matches the encoded hash, within the hash limit.
+func (s *Service) check(ctx context.Context, encoded, pw string) (bool, error) {
+	ok := false
+	err := s.hashes.Load().do(ctx, func() { ok = CheckPassword(encoded, pw) })
+	return ok, err
+}
 
 // User is an account.
 type User struct {
@@ -72,9 +119,6 @@ type UserInput struct {
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9._@-]{2,64}$`)
 
-// MinPasswordLen is the shortest password accepted.
-const MinPasswordLen = 8
-
 func (in *UserInput) validate(create bool) error {
 	var l errs.List
 	in.Username = strings.TrimSpace(in.Username)
@@ -86,8 +130,8 @@ func (in *UserInput) validate(create bool) error {
 		l.Add("display_name", "err.too_long", "max", 64)
 	}
 	if create || in.Password != "" {
-		if utf8.RuneCountInString(in.Password) < MinPasswordLen {
-			l.Add("password", "err.password_short", "min", MinPasswordLen)
+		if err := checkNewPassword("password", in.Username, in.Password); err != nil {
+			l = append(l, errs.As(err))
 		}
 	}
 	if len(in.Roles) == 0 {
@@ -229,7 +273,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in UserInput) (Use
 	if err := in.validate(true); err != nil {
 		return User{}, err
 	}
-	hash, err := HashPassword(in.Password)
+	hash, err := s.hash(ctx, in.Password)
 	if err != nil {
 		return User{}, err
 	}
@@ -271,6 +315,13 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in UserI
 	if a.UserID == id && !in.Active {
 		return User{}, errs.Field("active", "err.cannot_disable_self")
 	}
+	hash := ""
+	if in.Password != "" {
+		var err error
+		if hash, err = s.hash(ctx, in.Password); err != nil {
+			return User{}, err
+		}
+	}
 	now := s.Clock.Now()
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		before, err := s.getWhere(ctx, tx, "u.id = ?", id)
@@ -290,13 +341,13 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in UserI
 		if err != nil {
 			return fmt.Errorf("update user: %w", err)
 		}
-		if in.Password != "" {
-			hash, err := HashPassword(in.Password)
-			if err != nil {
-				return err
-			}
+		if hash != "" {
 			if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ? WHERE id = ?`, hash, id); err != nil {
 				return fmt.Errorf("set password: %w", err)
+			}
+			// A reset password ends every session and token of the account.
+			if err := endSessions(ctx, tx, id, "", now); err != nil {
+				return err
 			}
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM user_roles WHERE user_id = ?`, id); err != nil {
@@ -348,8 +399,10 @@ func exists(ctx context.Context, q store.Querier, table string, id int64, field 
 	return nil
 }
 
-// ChangePassword lets a user change their own password.
-func (s *Service) ChangePassword(ctx context.Context, a access.Actor, oldPw, newPw string) error {
+// ChangePassword lets a user change their own password. Their other
+// sessions end and their API tokens are revoked; the session whose token is
+// currentSession (if any) stays.
+func (s *Service) ChangePassword(ctx context.Context, a access.Actor, oldPw, newPw, currentSession string) error {
 	if a.UserID == 0 {
 		return errs.New(errs.Unauthorized, "err.login_required")
 	}
@@ -357,13 +410,20 @@ func (s *Service) ChangePassword(ctx context.Context, a access.Actor, oldPw, new
 	if err != nil {
 		return err
 	}
-	if !CheckPassword(u.passwordHash, oldPw) {
+	if utf8.RuneCountInString(oldPw) > MaxPasswordLen {
 		return errs.Field("old_password", "err.wrong_password")
 	}
-	if utf8.RuneCountInString(newPw) < MinPasswordLen {
-		return errs.Field("new_password", "err.password_short", "min", MinPasswordLen)
+	ok, err := s.check(ctx, u.passwordHash, oldPw)
+	if err != nil {
+		return err
 	}
-	hash, err := HashPassword(newPw)
+	if !ok {
+		return errs.Field("old_password", "err.wrong_password")
+	}
+	if err := checkNewPassword("new_password", u.Username, newPw); err != nil {
+		return err
+	}
+	hash, err := s.hash(ctx, newPw)
 	if err != nil {
 		return err
 	}
@@ -372,8 +432,23 @@ func (s *Service) ChangePassword(ctx context.Context, a access.Actor, oldPw, new
 		if _, err := tx.Exec(ctx, `UPDATE users SET password_hash = ?, updated_at = ? WHERE id = ?`, hash, store.Ms(now), a.UserID); err != nil {
 			return fmt.Errorf("change password: %w", err)
 		}
+		if err := endSessions(ctx, tx, a.UserID, currentSession, now); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, "user", a.UserID, "password_change", nil, nil)
 	})
+}
+
+// endSessions ends every session of a user but the one whose token is
+// keep (none when empty) and revokes all their API tokens.
+func endSessions(ctx context.Context, tx *store.Tx, userID int64, keep string, now time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?`, userID, hashToken(keep)); err != nil {
+		return fmt.Errorf("end sessions: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL`, store.Ms(now), userID); err != nil {
+		return fmt.Errorf("revoke tokens: %w", err)
+	}
+	return nil
 }
 
 // SetLang stores a user's language choice.

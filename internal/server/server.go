@@ -64,7 +64,7 @@ func Handler(a *app.App) (http.Handler, error) {
 		web.SecurityHeaders(rw.Header())
 		http.Error(rw, "cross-origin request refused", http.StatusForbidden)
 	}))
-	return recoverer(a.Log, observe(reqs, cop.Handler(mux))), nil
+	return recoverer(a.Log, observe(reqs, realIP(a.Config.TrustedProxyHeader, cop.Handler(mux)))), nil
 }
 
 type statusWriter struct {

@@ -4,10 +4,12 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"jiedai/internal/access"
 	"jiedai/internal/auth"
 	"jiedai/internal/demo"
+	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/notify"
 )
@@ -56,6 +58,20 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login", s.loginPage(r))
 }
 
+// maxLoginBody bounds a log-in form: a user name, a password and where to go next.
+const maxLoginBody = 16 << 10
+
+// limitLoginBody bounds the body of a log-in post before anything reads it
+// (the session middleware parses every form).
+func limitLoginBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/login" {
+			r.Body = http.MaxBytesReader(w, r.Body, maxLoginBody)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "err.bad_request")
@@ -77,11 +93,14 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, safeNext(r.PostForm.Get("next")), http.StatusSeeOther)
 }
 
-// safeNext keeps redirects on this site. Control characters are refused
+// maxNextLen bounds the page a log-in returns to.
+const maxNextLen = 2048
+
+// safeNext keeps redirects on this site (and short). Control characters are refused
 // outright: browsers drop tabs and newlines from a Location, so "/\t/evil"
 // would lead to //evil.
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
+	if next == "" || len(next) > maxNextLen || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
 		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
 		return "/"
 	}
@@ -121,6 +140,7 @@ func (s *Server) switchLang(w http.ResponseWriter, r *http.Request) {
 }
 
 type accountData struct {
+	Now      time.Time
 	Tokens   []auth.Token
 	NewToken string
 	Prefs    notify.Prefs
@@ -140,7 +160,7 @@ func (s *Server) accountPage(r *http.Request, a access.Actor) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.newPage(r, "account.title", "account", &accountData{Tokens: toks, Prefs: prefs, HasEmail: u.Email != ""}), nil
+	return s.newPage(r, "account.title", "account", &accountData{Now: s.app.Clock.Now(), Tokens: toks, Prefs: prefs, HasEmail: u.Email != ""}), nil
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -154,7 +174,11 @@ func (s *Server) account(w http.ResponseWriter, r *http.Request, a access.Actor)
 
 func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	_ = r.ParseForm()
-	err := s.app.Auth.ChangePassword(r.Context(), a, r.PostForm.Get("old_password"), r.PostForm.Get("new_password"))
+	current := ""
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		current = c.Value
+	}
+	err := s.app.Auth.ChangePassword(r.Context(), a, r.PostForm.Get("old_password"), r.PostForm.Get("new_password"), current)
 	if err != nil {
 		p, perr := s.accountPage(r, a)
 		if perr != nil {
@@ -171,7 +195,7 @@ func (s *Server) changePassword(w http.ResponseWriter, r *http.Request, a access
 
 func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	_ = r.ParseForm()
-	tok, _, err := s.app.Auth.IssueToken(r.Context(), a, strings.TrimSpace(r.PostForm.Get("name")))
+	tok, err := s.issueToken(r, a)
 	p, perr := s.accountPage(r, a)
 	if perr != nil {
 		s.fail(w, r, perr, "", nil)
@@ -183,6 +207,21 @@ func (s *Server) createToken(w http.ResponseWriter, r *http.Request, a access.Ac
 	}
 	p.Data.(*accountData).NewToken = tok
 	s.render(w, r, http.StatusOK, "account", p)
+}
+
+// issueToken creates a token from the account form: a name and the days
+// until it expires (the default when left empty).
+func (s *Server) issueToken(r *http.Request, a access.Actor) (string, error) {
+	days := 0
+	if v := strings.TrimSpace(r.PostForm.Get("expires_in_days")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return "", errs.Field("expires_in_days", "err.token_days", "max", auth.MaxTokenDays)
+		}
+		days = n
+	}
+	tok, _, err := s.app.Auth.IssueTokenFor(r.Context(), a, strings.TrimSpace(r.PostForm.Get("name")), days)
+	return tok, err
 }
 
 func (s *Server) revokeToken(w http.ResponseWriter, r *http.Request, a access.Actor) {

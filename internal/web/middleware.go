@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"net"
 	"net/http"
 	"strings"
@@ -41,7 +42,11 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 		ctx = context.WithValue(ctx, keyLang, i18n.Negotiate(r, userLang))
 		r = r.WithContext(ctx)
 		if key := checkInput(r); key != "" {
-			s.renderError(w, r, http.StatusBadRequest, key)
+			status := http.StatusBadRequest
+			if key == "err.body_too_large" {
+				status = http.StatusRequestEntityTooLarge
+			}
+			s.renderError(w, r, status, key)
 			return
 		}
 		next.ServeHTTP(w, r)
@@ -58,6 +63,10 @@ func checkInput(r *http.Request) string {
 		return "err.bad_text"
 	}
 	if err := r.ParseForm(); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return "err.body_too_large"
+		}
 		return "err.bad_request"
 	}
 	for k, vs := range r.Form {

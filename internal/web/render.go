@@ -138,6 +138,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form st
 	if e.Kind == errs.Internal {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
 	}
+	if n := e.RetryAfter(); n > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(n))
+	}
 	if form == "" || p == nil || (e.Kind != errs.Invalid && e.Kind != errs.Conflict && e.Kind != errs.BadRequest && e.Kind != errs.TooMany && e.Kind != errs.Unauthorized) {
 		ep := s.newPage(r, "err.title", "", nil)
 		ep.ErrorMsg = ep.L.TArgs(e.Key, e.Args)

@@ -92,7 +92,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAttachments(mux)
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
-	return s.withSession(mux)
+	return limitLoginBody(s.withSession(mux))
 }
 
 func cacheStatic(h http.Handler) http.Handler {
