@@ -102,6 +102,30 @@ func TestReceptionAPI(t *testing.T) {
 				call(t, "PUT", fmt.Sprintf("%s/reception-duties/%d", u, d.ID), office, fmt.Sprintf(`{"owner_id":%d,"offset":%d}`, officeMe.ID, d.Offset), 204, nil)
 			}
 		}
+		// The plan cannot go up before the meeting room it asked for is held:
+		// booked as internal use approved with the case.
+		call(t, "POST", fmt.Sprintf("%s/receptions/%d/submit-plan", u, r.ID), office, "", 422, nil)
+		var vs struct {
+			Venues []struct {
+				ID       int64 `json:"id"`
+				Capacity int   `json:"capacity"`
+			} `json:"venues"`
+		}
+		call(t, "GET", u+"/venues", office, "", 200, &vs)
+		var room struct {
+			ID      int64  `json:"id"`
+			Purpose string `json:"purpose"`
+			Status  string `json:"status"`
+		}
+		for _, v := range vs.Venues {
+			if v.Capacity >= 10 {
+				call(t, "POST", fmt.Sprintf("%s/receptions/%d/room", u, r.ID), office, fmt.Sprintf(`{"venue_id":%d,"start":"10:30","end":"11:30"}`, v.ID), 201, &room)
+				break
+			}
+		}
+		if room.Purpose != "internal" || room.Status != "confirmed" {
+			t.Fatalf("case room: %+v", room)
+		}
 		call(t, "POST", fmt.Sprintf("%s/receptions/%d/submit-plan", u, r.ID), office, "", 200, &r)
 		call(t, "POST", fmt.Sprintf("%s/receptions/%d/reject", u, r.ID), exec, `{"comment":"增加参观路线安排"}`, 200, &r)
 		if r.Status != "planning" {
