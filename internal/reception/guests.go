@@ -207,9 +207,43 @@ func (s *Service) Guest(ctx context.Context, a access.Actor, guestID int64) (Gue
 	return g, nil
 }
 
-// GuestByToken returns the guest of an invitation link and the case (no
-// login: the token is the permission).
-func (s *Service) GuestByToken(ctx context.Context, token string) (Guest, Reception, error) {
+// Invitation is what a guest's invitation link shows to whoever holds it:
+// the guest as invited and the visit. The guest's contact details and ID
+// number, and the staff's note on the guest, are not part of it.
+type Invitation struct {
+	Guest       InvitedGuest `json:"guest"`
+	Org         string       `json:"org"`
+	Purpose     string       `json:"purpose"`
+	VisitDate   string       `json:"visit_date"`
+	ArrivalTime string       `json:"arrival_time"`
+	SignInOpen  bool         `json:"sign_in_open" doc:"Self sign-in works on the visit day"`
+}
+
+// InvitedGuest is the guest of an invitation link.
+type InvitedGuest struct {
+	Name      string    `json:"name"`
+	Title     string    `json:"title,omitempty"`
+	Company   string    `json:"company,omitempty"`
+	ArrivedAt time.Time `json:"arrived_at,omitzero"`
+}
+
+// Invitation returns what the invitation link of token shows (no login:
+// the token is the permission).
+func (s *Service) Invitation(ctx context.Context, token string) (Invitation, error) {
+	g, r, err := s.guestByToken(ctx, token)
+	if err != nil {
+		return Invitation{}, err
+	}
+	return s.invitation(g, r), nil
+}
+
+func (s *Service) invitation(g Guest, r Reception) Invitation {
+	return Invitation{Guest: InvitedGuest{Name: g.Name, Title: g.Title, Company: g.Company, ArrivedAt: g.ArrivedAt},
+		Org: r.OrgName, Purpose: r.Purpose, VisitDate: r.VisitDate, ArrivalTime: r.ArrivalTime, SignInOpen: s.SelfSignInOpen(r)}
+}
+
+// guestByToken returns the guest of an invitation link and the case.
+func (s *Service) guestByToken(ctx context.Context, token string) (Guest, Reception, error) {
 	token = strings.ToLower(strings.TrimSpace(token))
 	if token == "" || len(token) > 64 {
 		return Guest{}, Reception{}, errs.Missing()
@@ -379,17 +413,18 @@ func (s *Service) SignIn(ctx context.Context, a access.Actor, guestID int64, car
 	return s.Guest(ctx, a, guestID)
 }
 
-// SelfSignIn signs in the guest of an invitation link, on the visit day.
-func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput) (Guest, error) {
+// SelfSignIn signs in the guest of an invitation link, on the visit day,
+// and returns what the link shows now.
+func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput) (Invitation, error) {
 	if err := card.validate(false); err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
-	g, r, err := s.GuestByToken(ctx, token)
+	g, r, err := s.guestByToken(ctx, token)
 	if err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
 	if !s.SelfSignInOpen(r) {
-		return Guest{}, errs.New(errs.Conflict, "err.reception.not_visit_day", "date", r.VisitDate)
+		return Invitation{}, errs.New(errs.Conflict, "err.reception.not_visit_day", "date", r.VisitDate)
 	}
 	now := s.Clock.Now()
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -404,10 +439,9 @@ func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput)
 		return s.signIn(ctx, tx, now, access.SystemActor(), r, g, card, true)
 	})
 	if err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
-	out, _, err := getGuest(ctx, s.DB, "id = ?", g.ID)
-	return out, err
+	return s.Invitation(ctx, token)
 }
 
 // SelfSignInOpen reports whether an invitation link may sign in today: the

@@ -255,7 +255,8 @@ func (s *Service) load(ctx context.Context, q store.Querier, id int64) (Receptio
 	return r, nil
 }
 
-// Get returns a case the actor may see.
+// Get returns a case the actor may see, as they may see it (a client user
+// gets its ClientView).
 func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Reception, error) {
 	r, err := s.load(ctx, s.DB, id)
 	if err != nil {
@@ -267,7 +268,7 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Reception,
 		}
 		return Reception{}, errs.Forbid()
 	}
-	return r, nil
+	return forReader(a, r), nil
 }
 
 // Filter selects cases for List.
@@ -350,7 +351,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Recepti
 			return nil, 0, fmt.Errorf("scan reception: %w", err)
 		}
 		r.Deadlines = s.milestones(r)
-		out = append(out, r)
+		out = append(out, forReader(a, r))
 	}
 	return out, total, rows.Err()
 }

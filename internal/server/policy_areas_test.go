@@ -263,7 +263,7 @@ func receptionPolicy() []rule {
 		{route: "POST /api/v1/receptions/{id}/finish", allow: rcManage, make: onCase(ongoing, false, "", `{}`)},
 		{route: "POST /api/v1/receptions/{id}/close", allow: rcManage, make: onCase(wrapup, false, "", `{}`)},
 		{route: "POST /api/v1/receptions/{id}/cancel", allow: rcManage, make: onCase(planning, true, "", `{"reason":"客户行程取消"}`)},
-		{route: "GET /api/v1/receptions/{id}/approvals", allow: rcView, make: onCase(pending, false, "", "")},
+		{route: "GET /api/v1/receptions/{id}/approvals", allow: staff(), make: onCase(pending, false, "", "")}, // the reviewers' comments are internal
 		{route: "GET /api/v1/receptions/{id}/duties", allow: staff(), make: onCase(planning, false, "", "")},
 		{route: "POST /api/v1/receptions/{id}/duties", allow: rcManage, make: onCase(planning, false, "", `{"group":"service","phase":"before","offset":-1,"at":"18:00","title":"准备水果"}`)},
 		{route: "PUT /api/v1/reception-duties/{id}", allow: rcManage, make: onCase(planning, false, "duty", `{"owner_id":{user},"offset":-1,"at":"18:00"}`)},

@@ -706,8 +706,10 @@ func (s *Server) casePage(r *http.Request, a access.Actor, id int64, tab string)
 		}
 		d.DeptName = names[rc.DepartmentID]
 	}
-	if d.AppChain, d.PlanChain, err = svc.Chains(ctx, a, id); err != nil {
-		return nil, err
+	if !a.IsClient() { // the reviewers' comments are internal
+		if d.AppChain, d.PlanChain, err = svc.Chains(ctx, a, id); err != nil {
+			return nil, err
+		}
 	}
 	switch rc.Status {
 	case reception.StatusPending:
