@@ -274,6 +274,9 @@ func (s *Service) AddGuest(ctx context.Context, a access.Actor, id int64, in Gue
 		if err != nil {
 			return err
 		}
+		if err := s.checkIDNumber(r, in.IDNumber, ""); err != nil {
+			return err
+		}
 		if in.Company == "" {
 			in.Company = r.OrgName
 		}
@@ -325,7 +328,11 @@ func (s *Service) UpdateGuest(ctx context.Context, a access.Actor, guestID int64
 		if err != nil {
 			return err
 		}
-		if _, err := s.manageable(ctx, tx, a, g.ReceptionID, "edit_guests"); err != nil {
+		r, err := s.manageable(ctx, tx, a, g.ReceptionID, "edit_guests")
+		if err != nil {
+			return err
+		}
+		if err := s.checkIDNumber(r, in.IDNumber, idNo); err != nil {
 			return err
 		}
 		if in.IDNumber == "" {
@@ -456,6 +463,9 @@ func (s *Service) signIn(ctx context.Context, tx store.Querier, now time.Time, a
 	}
 	if !g.ArrivedAt.IsZero() {
 		return errs.New(errs.Conflict, "err.reception.already_signed_in", "time", g.ArrivedAt.In(s.Loc).Format("15:04"))
+	}
+	if err := s.checkIDNumber(r, card.IDNumber, ""); err != nil {
+		return err
 	}
 	fill := func(dst *string, v string) {
 		if v != "" {
@@ -619,8 +629,10 @@ func CountOf(gs []Guest) Count {
 	return c
 }
 
-// PurgeIDs erases the ID numbers of guests whose visit ended longer ago
-// than the retention setting, and returns how many cases were purged.
+// PurgeIDs erases every ID number of a guest whose visit was longer ago
+// than the retention setting, whether or not the case was purged before
+// (a number added later is erased too), and returns how many cases it
+// changed.
 func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 	cfg, err := s.Config(ctx)
 	if err != nil {
@@ -628,8 +640,8 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 	}
 	now := s.Clock.Now()
 	cutoff := now.In(s.Loc).AddDate(0, 0, -cfg.RetentionDays).Format(time.DateOnly)
-	rows, err := s.DB.Query(ctx, `SELECT id FROM receptions WHERE ids_purged_at IS NULL AND visit_date <> '' AND visit_date < ? AND status IN (?, ?, ?)`,
-		cutoff, StatusWrapUp, StatusClosed, StatusCancelled)
+	rows, err := s.DB.Query(ctx, `SELECT id FROM receptions r WHERE visit_date <> '' AND visit_date < ?
+		AND (ids_purged_at IS NULL OR EXISTS (SELECT 1 FROM reception_guests g WHERE g.reception_id = r.id AND g.id_number <> ''))`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("find receptions to purge: %w", err)
 	}
@@ -638,13 +650,13 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("scan reception to purge: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("find receptions to purge: %w", err)
 	}
 	for _, id := range ids {
 		err := s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -663,4 +675,22 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ids), nil
+}
+
+// visitOver reports whether the case's visit has ended: wrapped up,
+// closed or cancelled, or its date has passed.
+func (s *Service) visitOver(r Reception) bool {
+	if slices.Contains([]string{StatusWrapUp, StatusClosed, StatusCancelled}, r.Status) {
+		return true
+	}
+	return r.VisitDate != "" && r.VisitDate < s.Clock.Now().In(s.Loc).Format(time.DateOnly)
+}
+
+// checkIDNumber refuses to take a new ID number for a guest of a case
+// whose visit is over: it is kept only for the visit and then erased.
+func (s *Service) checkIDNumber(r Reception, idNumber, onFile string) error {
+	if idNumber != "" && idNumber != onFile && s.visitOver(r) {
+		return errs.Field("id_number", "err.privacy.id_after_visit")
+	}
+	return nil
 }
