@@ -97,6 +97,9 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Clients.AddOrgRef("bookings", "org_id")
 	a.Clients.AddContactRef("reception_guests", "contact_id")
 	a.Clients.AddHistory(a.Reception.History)
+	a.Clients.AddClientHistory(a.Reception.ClientHistory)
+	a.Clients.OnErase(a.Reception.EraseContactGuests)
+	a.Reception.EraseContact = a.Clients.EraseContactTx
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
 	return a, nil

@@ -47,6 +47,10 @@ type Guest struct {
 	SelfSigned  bool      `json:"self_signed"`
 	BadgeAt     time.Time `json:"badge_printed_at,omitzero"`
 	Note        string    `json:"note,omitempty"`
+	// ContactsHidden: the reader does not work on the case and sees the
+	// guest's name only.
+	ContactsHidden bool      `json:"contacts_hidden,omitempty"`
+	ErasedAt       time.Time `json:"erased_at,omitzero" doc:"Personal data erased on request (right to deletion)"`
 }
 
 // OnSite reports whether the guest has arrived and not left.
@@ -141,35 +145,74 @@ func MaskID(s string) string {
 }
 
 const guestCols = `id, reception_id, kind, seq, name, title, company, mobile, email, id_number, COALESCE(contact_id, 0), token, invited_at, arrived_at, left_at,
-	COALESCE(signed_in_by, 0), self_signed, badge_printed_at, note`
+	COALESCE(signed_in_by, 0), self_signed, badge_printed_at, note, erased_at`
 
 func scanGuest(sc interface{ Scan(...any) error }) (Guest, string, error) {
 	var g Guest
 	var id string
-	var inv, arr, left, badge sql.NullInt64
+	var inv, arr, left, badge, erased sql.NullInt64
 	err := sc.Scan(&g.ID, &g.ReceptionID, &g.Kind, &g.Seq, &g.Name, &g.Title, &g.Company, &g.Mobile, &g.Email, &id, &g.ContactID, &g.Token, &inv, &arr, &left,
-		&g.SignedInBy, &g.SelfSigned, &badge, &g.Note)
+		&g.SignedInBy, &g.SelfSigned, &badge, &g.Note, &erased)
 	g.IDMasked, g.HasID = MaskID(id), id != ""
-	g.InvitedAt, g.ArrivedAt, g.LeftAt, g.BadgeAt = store.NullMs(inv), store.NullMs(arr), store.NullMs(left), store.NullMs(badge)
+	g.InvitedAt, g.ArrivedAt, g.LeftAt, g.BadgeAt, g.ErasedAt = store.NullMs(inv), store.NullMs(arr), store.NullMs(left), store.NullMs(badge), store.NullMs(erased)
 	return g, id, err
 }
 
-// Guests lists the case's guests in order; q filters by part of the name,
-// company or mobile number (the desk's search).
-func (s *Service) Guests(ctx context.Context, a access.Actor, id int64, q string) ([]Guest, error) {
-	if _, err := s.internal(ctx, a, id); err != nil {
-		return nil, err
-	}
-	return loadGuests(ctx, s.DB, id, q)
+// NamesOnly returns the guest as staff who do not work on the case see
+// them: without mobile number, e-mail, ID number, note or contact link.
+func (g Guest) NamesOnly() Guest {
+	g.Mobile, g.Email, g.IDMasked, g.HasID, g.Note, g.ContactID = "", "", "", false, "", 0
+	g.ContactsHidden = true
+	return g
 }
 
-func loadGuests(ctx context.Context, db store.Querier, id int64, q string) ([]Guest, error) {
+// WorksOn reports whether the actor works on the case and so may read its
+// guests' contact details: its applicant and liaison, the reception office,
+// supervisors and the people on its division of labour.
+func (s *Service) WorksOn(ctx context.Context, q store.Querier, a access.Actor, r Reception) (bool, error) {
+	if a.IsClient() || !a.IsStaff() {
+		return false, nil
+	}
+	if a.Has(access.Office, access.Supervisor) || (a.UserID != 0 && (a.UserID == r.ApplicantID || a.UserID == r.LiaisonID)) {
+		return true, nil
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM reception_duties d JOIN tasks t ON t.id = d.task_id WHERE d.reception_id = ? AND (t.owner_id = ? OR t.assistant_id = ?)`,
+		r.ID, a.UserID, a.UserID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("duties of user %d on reception %d: %w", a.UserID, r.ID, err)
+	}
+	return n > 0, nil
+}
+
+// Guests lists the case's guests in order; q filters by part of the name,
+// company or (for those working on the case) mobile number: the desk's
+// search. Staff not working on the case see the guests' names only.
+func (s *Service) Guests(ctx context.Context, a access.Actor, id int64, q string) ([]Guest, error) {
+	r, err := s.internal(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.WorksOn(ctx, s.DB, a, r)
+	if err != nil {
+		return nil, err
+	}
+	return loadGuests(ctx, s.DB, id, q, full)
+}
+
+// loadGuests reads a case's guests; full includes their contact details.
+func loadGuests(ctx context.Context, db store.Querier, id int64, q string, full bool) ([]Guest, error) {
 	query := `SELECT ` + guestCols + ` FROM reception_guests WHERE reception_id = ?`
 	args := []any{id}
 	if q = strings.TrimSpace(q); q != "" {
 		like := "%" + strings.ToLower(escapeLike(q)) + "%"
-		query += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(company) LIKE ? ESCAPE '\' OR mobile LIKE ? ESCAPE '\')`
-		args = append(args, like, like, like)
+		query += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(company) LIKE ? ESCAPE '\'`
+		args = append(args, like, like)
+		if full {
+			query += ` OR mobile LIKE ? ESCAPE '\'`
+			args = append(args, like)
+		}
+		query += `)`
 	}
 	rows, err := db.Query(ctx, query+` ORDER BY seq, id`, args...)
 	if err != nil {
@@ -181,6 +224,9 @@ func loadGuests(ctx context.Context, db store.Querier, id int64, q string) ([]Gu
 		g, _, err := scanGuest(rows)
 		if err != nil {
 			return nil, fmt.Errorf("scan guest: %w", err)
+		}
+		if !full {
+			g = g.NamesOnly()
 		}
 		out = append(out, g)
 	}
@@ -201,10 +247,15 @@ func (s *Service) Guest(ctx context.Context, a access.Actor, guestID int64) (Gue
 	if err != nil {
 		return Guest{}, err
 	}
-	if _, err := s.internal(ctx, a, g.ReceptionID); err != nil {
+	r, err := s.internal(ctx, a, g.ReceptionID)
+	if err != nil {
 		return Guest{}, err
 	}
-	return g, nil
+	full, err := s.WorksOn(ctx, s.DB, a, r)
+	if err != nil || full {
+		return g, err
+	}
+	return g.NamesOnly(), nil
 }
 
 // Invitation is what a guest's invitation link shows to whoever holds it:
@@ -251,6 +302,9 @@ func (s *Service) guestByToken(ctx context.Context, token string) (Guest, Recept
 	g, _, err := getGuest(ctx, s.DB, "token = ?", token)
 	if err != nil {
 		return Guest{}, Reception{}, err
+	}
+	if !g.ErasedAt.IsZero() {
+		return Guest{}, Reception{}, errs.Missing()
 	}
 	r, err := s.load(ctx, s.DB, g.ReceptionID)
 	if err != nil {
@@ -331,6 +385,9 @@ func (s *Service) UpdateGuest(ctx context.Context, a access.Actor, guestID int64
 		r, err := s.manageable(ctx, tx, a, g.ReceptionID, "edit_guests")
 		if err != nil {
 			return err
+		}
+		if !g.ErasedAt.IsZero() {
+			return errs.New(errs.Conflict, "err.privacy.erased")
 		}
 		if err := s.checkIDNumber(r, in.IDNumber, idNo); err != nil {
 			return err

@@ -73,6 +73,9 @@ type Service struct {
 	// OnCancel runs inside the transaction that cancels a case, after the
 	// checks (optional): the meeting room the case booked is let go with it.
 	OnCancel func(ctx context.Context, tx *store.Tx, a access.Actor, r Reception, reason string) error
+	// EraseContact erases a client contact inside the transaction, with
+	// every guest line of theirs (the client register's EraseContactTx).
+	EraseContact func(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, contactID int64) error
 }
 
 // New returns the reception service.
