@@ -407,6 +407,11 @@ func (s *Server) routesReception() {
 			return guestResult(g, err, http.StatusOK)
 		})
 
+	handle(s, op(http.MethodPost, "/reception-guests/{id}/erase", "erase-reception-guest", "Erase a guest's personal data on their request (PIPL; office, supervisor): blanked on the list and in older audit rows, counts kept; a guest who became a client contact is erased as that contact", tag, false),
+		func(ctx context.Context, a access.Actor, in *idPath) (*noContent, error) {
+			return done(svc.EraseGuest(ctx, a, in.ID))
+		})
+
 	handle(s, op(http.MethodGet, "/receptions/{id}/materials", "list-reception-materials", "The materials checklist (物品清单表) with its reconciliation", tag, false),
 		func(ctx context.Context, a access.Actor, in *idPath) (*materialsOut, error) {
 			ms, err := svc.Materials(ctx, a, in.ID)
