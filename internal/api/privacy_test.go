@@ -80,3 +80,54 @@ func TestClientReceptionView(t *testing.T) {
 		}
 	})
 }
+
+// TestEraseAPI: the office erases a guest and a client contact through the
+// API (PIPL); staff and the client user may not; the erasure is audited
+// and a second one is refused.
+func TestEraseAPI(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		a, _ := apptest.New(t, db)
+		srv := apptest.Serve(t, a)
+		u := srv.URL + "/api/v1"
+		staff, office, sup, cl := apptest.Token(t, srv, "staff"), apptest.Token(t, srv, "office"), apptest.Token(t, srv, "supervisor"), apptest.Token(t, srv, "client")
+		var org int64
+		if err := db.QueryRow(t.Context(), `SELECT org_id FROM users WHERE username = 'client'`).Scan(&org); err != nil {
+			t.Fatal(err)
+		}
+		var c struct{ ID int64 }
+		call(t, "POST", fmt.Sprintf("%s/clients/%d/contacts", u, org), staff, `{"name":"顾敏","mobile":"13700001111","notes":"喜欢打高尔夫"}`, 201, &c)
+		call(t, "POST", fmt.Sprintf("%s/client-contacts/%d/erase", u, c.ID), staff, "", 403, nil)
+		call(t, "POST", fmt.Sprintf("%s/client-contacts/%d/erase", u, c.ID), cl, "", 403, nil)
+		call(t, "POST", fmt.Sprintf("%s/client-contacts/%d/erase", u, c.ID), office, "", 204, nil)
+		call(t, "POST", fmt.Sprintf("%s/client-contacts/%d/erase", u, c.ID), office, "", 409, nil)
+		body := call(t, "GET", fmt.Sprintf("%s/clients/%d", u, org), staff, "", 200, nil)
+		if strings.Contains(body, "13700001111") || strings.Contains(body, "顾敏") || !strings.Contains(body, "erased_at") {
+			t.Errorf("the erased contact: %s", body)
+		}
+		audit := call(t, "GET", fmt.Sprintf("%s/audit?entity=client_contact&entity_id=%d", u, c.ID), apptest.Token(t, srv, "admin"), "", 200, nil)
+		if !strings.Contains(audit, `"erase"`) || strings.Contains(audit, "13700001111") || strings.Contains(audit, "喜欢打高尔夫") {
+			t.Errorf("the audit log of the erased contact: %s", audit)
+		}
+
+		var g struct {
+			ID int64 `json:"id"`
+		}
+		var list struct {
+			Receptions []struct {
+				ID     int64  `json:"id"`
+				Status string `json:"status"`
+			} `json:"receptions"`
+		}
+		call(t, "GET", u+"/receptions?status=planning", office, "", 200, &list)
+		if len(list.Receptions) == 0 {
+			t.Fatal("no case in planning")
+		}
+		rid := list.Receptions[0].ID
+		call(t, "POST", fmt.Sprintf("%s/receptions/%d/guests", u, rid), office, `{"name":"欧阳明月","mobile":"13912345678"}`, 201, &g)
+		call(t, "POST", fmt.Sprintf("%s/reception-guests/%d/erase", u, g.ID), staff, "", 403, nil)
+		call(t, "POST", fmt.Sprintf("%s/reception-guests/%d/erase", u, g.ID), sup, "", 204, nil)
+		if body := call(t, "GET", fmt.Sprintf("%s/receptions/%d/guests", u, rid), office, "", 200, nil); strings.Contains(body, "欧阳明月") || strings.Contains(body, "13912345678") {
+			t.Errorf("the erased guest: %s", body)
+		}
+	})
+}
