@@ -8,6 +8,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/apptest"
 	"jiedai/internal/meeting"
+	"jiedai/internal/venue"
 )
 
 // internalKeys are the fields of reception and client records that only
@@ -39,6 +40,24 @@ func TestClientViewsHideInternalData(t *testing.T) {
 	}
 	if _, _, body := e.do(e.by[access.Office], "GET", true, call{path: "/api/v1/clients/101"}); !strings.Contains(body, `"kind":"meeting"`) {
 		t.Fatalf("fixture: the meeting is not in the organisation's history for staff: %.300s", body)
+	}
+	// A client-bookable venue with an internal charge-back rate: the page
+	// hides the rates from client users, the API shows them the public ones.
+	in := venue.Defaults()
+	in.Name, in.Code, in.Capacity, in.ClientBookable = "授权测试内部价厅", "AUTHZRATE", 20, true
+	in.Rates.Internal.Hour, in.Rates.Client.Hour = 4321, 9876
+	priced, err := e.app.Venues.Create(t.Context(), e.by[access.Office].actor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range []string{"/api/v1/venues", "/api/v1/venues/" + idStr(priced.ID)} {
+		_, st, body := e.do(e.by[clientA], "GET", true, call{path: p})
+		if st != 200 || strings.Contains(body, "4321") || strings.Contains(body, `"internal"`) || (p != "/api/v1/venues" && !strings.Contains(body, "9876")) {
+			t.Errorf("GET %s as %s: %d %.400s", p, clientA, st, body)
+		}
+	}
+	if _, _, body := e.do(e.by[access.Staff], "GET", true, call{path: "/api/v1/venues/" + idStr(priced.ID)}); !strings.Contains(body, "4321") {
+		t.Errorf("staff no longer see the internal rate: %.400s", body)
 	}
 	checked := 0
 	for _, r := range policy() {
