@@ -44,7 +44,7 @@ func (s *Service) EraseGuest(ctx context.Context, a access.Actor, guestID int64)
 			}
 			// The contact was erased or merged before: erase this line.
 		}
-		return eraseGuest(ctx, tx, now, a, g, idNo)
+		return s.eraseGuest(ctx, tx, now, a, g, idNo)
 	})
 }
 
@@ -74,7 +74,7 @@ func (s *Service) EraseContactGuests(ctx context.Context, tx store.Querier, now 
 			return fmt.Errorf("guests of contact %d: %w", cid, err)
 		}
 		for _, l := range lines {
-			if err := eraseGuest(ctx, tx, now, a, l.g, l.idNo); err != nil {
+			if err := s.eraseGuest(ctx, tx, now, a, l.g, l.idNo); err != nil {
 				return err
 			}
 		}
@@ -84,8 +84,9 @@ func (s *Service) EraseContactGuests(ctx context.Context, tx store.Querier, now 
 
 // eraseGuest blanks a guest line's personal fields, gives it a new
 // invitation token (the old link stops working), replaces the personal
-// values in the case's older audit rows, and audits the erasure.
-func eraseGuest(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, g Guest, idNo string) error {
+// values in the case's older audit rows, lets other areas erase their
+// part (OnEraseGuest), and audits the erasure.
+func (s *Service) eraseGuest(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, g Guest, idNo string) error {
 	tok, err := newToken()
 	if err != nil {
 		return err
@@ -97,6 +98,15 @@ func eraseGuest(ctx context.Context, tx store.Querier, now time.Time, a access.A
 	n, err := audit.Scrub(ctx, tx, now, Entity, g.ReceptionID, []string{g.Name, g.Mobile, g.Email, idNo, MaskID(idNo), g.Note})
 	if err != nil {
 		return err
+	}
+	if s.OnEraseGuest != nil {
+		r, err := s.load(ctx, tx, g.ReceptionID)
+		if err != nil {
+			return err
+		}
+		if err := s.OnEraseGuest(ctx, tx, now, a, r, g); err != nil {
+			return err
+		}
 	}
 	return auditCase(ctx, tx, now, a, g.ReceptionID, "erase_guest", nil, map[string]any{"guest": g.ID, "kind": g.Kind, "audit_rows_erased": n})
 }

@@ -76,6 +76,10 @@ type Service struct {
 	// EraseContact erases a client contact inside the transaction, with
 	// every guest line of theirs (the client register's EraseContactTx).
 	EraseContact func(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, contactID int64) error
+	// OnEraseGuest runs inside the transaction that erases a guest (before
+	// the erasure, g as it was), for what other areas keep of them: the
+	// principal guest named as the contact of the case's room booking.
+	OnEraseGuest func(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, r Reception, g Guest) error
 }
 
 // New returns the reception service.

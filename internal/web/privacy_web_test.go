@@ -40,7 +40,7 @@ func clientCase(t *testing.T, a *app.App, db *store.DB) (reception.Reception, re
 	staff := actorOf(t, a, "staff")
 	r, err := a.Reception.Create(ctx, staff, reception.Application{OrgID: org, Purpose: "洽谈年度框架协议", VisitDate: "2026-03-20", ArrivalTime: "10:00",
 		Tier: reception.TierHigh, BudgetFen: 8888800, LiaisonID: staff.UserID, Guest: reception.Person{Name: "陈立", Title: "总经理"},
-		Form: reception.Form{ArrivalMode: "train", Gifts: true, GiftLevel: "fine", LeaderAppointment: true, LeaderName: "董事长秘密会见",
+		Form: reception.Form{ArrivalMode: "train", MeetingRoom: true, Gifts: true, GiftLevel: "fine", LeaderAppointment: true, LeaderName: "董事长秘密会见",
 			Lunch: reception.Arrangement{Need: true, Place: "楼外楼", Headcount: 4, BudgetFen: 7777700}}})
 	if err != nil {
 		t.Fatal(err)
@@ -120,5 +120,41 @@ func TestPrivacyPages(t *testing.T) {
 	}
 	if body := checkPage(t, office, orgURL, 200); strings.Contains(body, "13700001111") || strings.Contains(body, "顾敏") {
 		t.Errorf("the erased contact still shows")
+	}
+
+	// The principal guest is the contact of the case's room booking: erased
+	// there too.
+	vs, err := a.Venues.All(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var venueID int64
+	for _, v := range vs {
+		if v.Capacity >= 10 && v.InService {
+			venueID = v.ID
+			break
+		}
+	}
+	if code, page := postForm(t, office, caseURL+"/book-room", url.Values{"venue_id": {fmt.Sprint(venueID)}, "room_start": {"10:00"}, "room_end": {"11:30"}}); code != 303 {
+		t.Fatalf("room request: %d %.600s", code, stripAttrs(page))
+	}
+	sys := access.SystemActor()
+	got, _ := a.Reception.Get(ctx, sys, r.ID)
+	if b, err := a.Bookings.Get(ctx, sys, got.BookingID); err != nil || b.ContactName != "陈立" {
+		t.Fatalf("the room booking's contact: %+v %v", b, err)
+	}
+	guests, err := a.Reception.Guests(ctx, sys, r.ID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := postForm(t, office, fmt.Sprintf("%s/guests/%d/erase", caseURL, guests[0].ID), url.Values{}); code != 303 {
+		t.Fatalf("erasing the principal guest: %d", code)
+	}
+	if b, err := a.Bookings.Get(ctx, sys, got.BookingID); err != nil || b.ContactName != "" {
+		t.Errorf("the room booking still names the erased guest: %+v %v", b, err)
+	}
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity = 'booking' AND entity_id = ? AND (after_json LIKE '%陈立%' OR before_json LIKE '%陈立%')`, got.BookingID).Scan(&n); err != nil || n != 0 {
+		t.Errorf("the booking's audit rows still name the erased guest: %d %v", n, err)
 	}
 }
