@@ -346,7 +346,7 @@ func (s *Server) routesBooking() {
 			if a.IsClient() && !out.ClientBookable {
 				return nil, errs.Missing()
 			}
-			return &venueOut{Status: http.StatusOK, Body: out}, nil
+			return &venueOut{Status: http.StatusOK, Body: out.ForReader(a)}, nil
 		})
 	handle(s, op(http.MethodPatch, "/venues/{id}", "update-venue", "Edit a venue (office); only the fields sent change", "venues", false),
 		func(ctx context.Context, a access.Actor, in *venuePatchIn) (*venueOut, error) {

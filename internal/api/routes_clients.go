@@ -152,6 +152,13 @@ func (s *Server) routesClients() {
 			}
 			return &contactOut{Status: http.StatusOK, Body: ct}, nil
 		})
+	handle(s, op(http.MethodPost, "/client-contacts/{id}/erase", "erase-client-contact", "Erase a contact's personal data on their request (PIPL; office, supervisor): blanked with their guest lines and in older audit rows, counts kept", "clients", false),
+		func(ctx context.Context, a access.Actor, in *idPath) (*noContent, error) {
+			if err := c.EraseContact(ctx, a, in.ID); err != nil {
+				return nil, err
+			}
+			return &noContent{Status: http.StatusNoContent}, nil
+		})
 	handle(s, op(http.MethodPost, "/client-contacts/{id}/merge", "merge-client-contacts", "Fold a duplicate contact into this one (office, supervisor)", "clients", false),
 		func(ctx context.Context, a access.Actor, in *mergeIn) (*contactOut, error) {
 			ct, err := c.MergeContacts(ctx, a, in.ID, in.Body.DuplicateID)

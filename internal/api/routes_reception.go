@@ -21,13 +21,6 @@ type receptionListIn struct {
 	Offset int    `query:"offset" minimum:"0"`
 }
 
-type receptionListOut struct {
-	Body struct {
-		Receptions []reception.Reception `json:"receptions"`
-		Total      int                   `json:"total"`
-	}
-}
-
 type applicationIn struct {
 	Body reception.Application
 }
@@ -243,14 +236,7 @@ type publicSurveyOut struct {
 }
 
 type invitationOut struct {
-	Body struct {
-		Guest       reception.Guest `json:"guest"`
-		Org         string          `json:"org"`
-		Purpose     string          `json:"purpose"`
-		VisitDate   string          `json:"visit_date"`
-		ArrivalTime string          `json:"arrival_time"`
-		SignInOpen  bool            `json:"sign_in_open" doc:"Self sign-in works on the visit day"`
-	}
+	Body reception.Invitation
 }
 
 type selfSignInIn struct {
@@ -280,13 +266,16 @@ func (s *Server) routesReception() {
 	svc := s.app.Reception
 	const tag = "receptions"
 	handle(s, op(http.MethodGet, "/receptions", "list-receptions", "List reception cases", tag, false),
-		func(ctx context.Context, a access.Actor, in *receptionListIn) (*receptionListOut, error) {
+		func(ctx context.Context, a access.Actor, in *receptionListIn) (*caseListOut, error) {
 			list, total, err := svc.List(ctx, a, reception.Filter{Status: in.Status, Q: in.Q, From: in.From, To: in.To, OrgID: in.OrgID, Mine: in.Mine, Limit: in.Limit, Offset: in.Offset})
 			if err != nil {
 				return nil, err
 			}
-			out := &receptionListOut{}
-			out.Body.Receptions, out.Body.Total = nonNil(list), total
+			out := &caseListOut{}
+			out.Body.Receptions, out.Body.Total = []caseBody{}, total
+			for _, r := range list {
+				out.Body.Receptions = append(out.Body.Receptions, caseFor(a, r))
+			}
 			return out, nil
 		})
 	handle(s, op(http.MethodPost, "/receptions", "create-reception", "Save a new application (接待申请单) as a draft", tag, false),
@@ -295,9 +284,12 @@ func (s *Server) routesReception() {
 			return created(r, err)
 		})
 	handle(s, op(http.MethodGet, "/receptions/{id}", "get-reception", "A reception case with its application and schedule", tag, false),
-		func(ctx context.Context, a access.Actor, in *idPath) (*receptionOut, error) {
+		func(ctx context.Context, a access.Actor, in *idPath) (*caseOut, error) {
 			r, err := svc.Get(ctx, a, in.ID)
-			return ok(r, err)
+			if err != nil {
+				return nil, err
+			}
+			return &caseOut{Body: caseFor(a, r)}, nil
 		})
 	handle(s, op(http.MethodPut, "/receptions/{id}", "update-reception", "Edit a draft or rejected application", tag, false),
 		func(ctx context.Context, a access.Actor, in *applicationUpdateIn) (*receptionOut, error) {
@@ -331,7 +323,7 @@ func (s *Server) routesReception() {
 			r, err := svc.Cancel(ctx, a, in.ID, in.Body.Reason)
 			return ok(r, err)
 		})
-	handle(s, op(http.MethodGet, "/receptions/{id}/approvals", "get-reception-approvals", "The application's and the plan's review chains", tag, false),
+	handle(s, op(http.MethodGet, "/receptions/{id}/approvals", "get-reception-approvals", "The application's and the plan's review chains (staff: the reviewers' comments are internal)", tag, false),
 		func(ctx context.Context, a access.Actor, in *idPath) (*approvalsOut, error) {
 			app, plan, err := svc.Chains(ctx, a, in.ID)
 			if err != nil {
@@ -413,6 +405,11 @@ func (s *Server) routesReception() {
 			b := in.Body
 			g, err := svc.SignIn(ctx, a, in.ID, reception.GuestInput{Title: b.Title, Company: b.Company, Mobile: b.Mobile, Email: b.Email, IDNumber: b.IDNumber})
 			return guestResult(g, err, http.StatusOK)
+		})
+
+	handle(s, op(http.MethodPost, "/reception-guests/{id}/erase", "erase-reception-guest", "Erase a guest's personal data on their request (PIPL; office, supervisor): blanked on the list and in older audit rows, counts kept; a guest who became a client contact is erased as that contact", tag, false),
+		func(ctx context.Context, a access.Actor, in *idPath) (*noContent, error) {
+			return done(svc.EraseGuest(ctx, a, in.ID))
 		})
 
 	handle(s, op(http.MethodGet, "/receptions/{id}/materials", "list-reception-materials", "The materials checklist (物品清单表) with its reconciliation", tag, false),
@@ -566,19 +563,20 @@ func (s *Server) routesReception() {
 		})
 	handlePublic(s, op(http.MethodGet, "/invitations/{token}", "get-invitation", "A guest's invitation (link, no login)", tag, true),
 		func(ctx context.Context, in *tokenPath) (*invitationOut, error) {
-			g, r, err := svc.GuestByToken(ctx, in.Token)
+			inv, err := svc.Invitation(ctx, in.Token)
 			if err != nil {
 				return nil, err
 			}
-			out := &invitationOut{}
-			out.Body.Guest, out.Body.Org, out.Body.Purpose, out.Body.VisitDate, out.Body.ArrivalTime, out.Body.SignInOpen = g, r.OrgName, r.Purpose, r.VisitDate, r.ArrivalTime, svc.SelfSignInOpen(r)
-			return out, nil
+			return &invitationOut{Body: inv}, nil
 		})
 	handlePublic(s, op(http.MethodPost, "/invitations/{token}/sign-in", "self-sign-in", "Sign in with the invitation link on the visit day", tag, true),
-		func(ctx context.Context, in *selfSignInIn) (*guestOut, error) {
+		func(ctx context.Context, in *selfSignInIn) (*invitationOut, error) {
 			b := in.Body
-			g, err := svc.SelfSignIn(ctx, in.Token, reception.GuestInput{Title: b.Title, Company: b.Company, Mobile: b.Mobile, Email: b.Email})
-			return guestResult(g, err, http.StatusOK)
+			inv, err := svc.SelfSignIn(ctx, in.Token, reception.GuestInput{Title: b.Title, Company: b.Company, Mobile: b.Mobile, Email: b.Email})
+			if err != nil {
+				return nil, err
+			}
+			return &invitationOut{Body: inv}, nil
 		})
 }
 

@@ -114,6 +114,10 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Clients.AddOrgRef("bookings", "org_id")
 	a.Clients.AddContactRef("reception_guests", "contact_id")
 	a.Clients.AddHistory(a.Reception.History)
+	a.Clients.AddClientHistory(a.Reception.ClientHistory)
+	a.Clients.OnErase(a.Reception.EraseContactGuests)
+	a.Reception.EraseContact = a.Clients.EraseContactTx
+	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
 	return a, nil
@@ -231,4 +235,13 @@ func (a *App) releaseCaseRoom(ctx context.Context, tx *store.Tx, actor access.Ac
 		return fmt.Errorf("cancel the meeting room of reception %d: %w", r.ID, err)
 	}
 	return nil
+}
+
+// eraseGuestBooking erases the principal guest of an erased guest line from
+// the case's meeting-room booking, where they are named as its contact.
+func eraseGuestBooking(ctx context.Context, tx store.Querier, now time.Time, actor access.Actor, r reception.Reception, g reception.Guest) error {
+	if r.BookingID == 0 || g.Kind != reception.GuestPrincipal {
+		return nil
+	}
+	return booking.EraseContact(ctx, tx, now, actor, r.BookingID, g.Name)
 }

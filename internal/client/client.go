@@ -53,11 +53,13 @@ type HistorySource func(ctx context.Context, q store.Querier, orgID, contactID i
 
 // Service is the client register.
 type Service struct {
-	DB          *store.DB
-	Clock       clock.Clock
-	orgRefs     []Ref
-	contactRefs []Ref
-	history     []HistorySource
+	DB            *store.DB
+	Clock         clock.Clock
+	orgRefs       []Ref
+	contactRefs   []Ref
+	history       []HistorySource
+	clientHistory []HistorySource
+	onErase       []EraseHook
 }
 
 // New returns the client register.
@@ -73,8 +75,14 @@ func (s *Service) AddContactRef(table, column string) {
 	s.contactRefs = append(s.contactRefs, Ref{table, column})
 }
 
-// AddHistory registers an area's history source.
+// AddHistory registers an area's history source, for staff.
 func (s *Service) AddHistory(src HistorySource) { s.history = append(s.history, src) }
+
+// AddClientHistory registers an area's history source as client users of
+// the organisation may see it.
+func (s *Service) AddClientHistory(src HistorySource) {
+	s.clientHistory = append(s.clientHistory, src)
+}
 
 // Org is a client organisation.
 type Org struct {
@@ -117,6 +125,7 @@ type Contact struct {
 	MergedInto int64     `json:"merged_into,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
 	UpdatedAt  time.Time `json:"updated_at"`
+	ErasedAt   time.Time `json:"erased_at,omitzero" doc:"Personal data erased on request (right to deletion)"`
 }
 
 // ContactInput creates or edits a contact.
@@ -269,6 +278,9 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Org, in
 		if err != nil {
 			return nil, 0, fmt.Errorf("scan client org: %w", err)
 		}
+		if a.IsClient() {
+			o = o.ForClient()
+		}
 		out = append(out, o)
 	}
 	return out, total, rows.Err()
@@ -290,6 +302,9 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Org, error
 			return Org{}, errs.Missing()
 		}
 		return Org{}, errs.Forbid()
+	}
+	if a.IsClient() {
+		return o.ForClient(), nil
 	}
 	return o, nil
 }
@@ -612,7 +627,11 @@ func (s *Service) History(ctx context.Context, a access.Actor, orgID, contactID 
 		return nil, errs.Forbid()
 	}
 	var out []HistoryItem
-	for _, src := range s.history {
+	sources := s.history
+	if a.IsClient() {
+		sources = s.clientHistory
+	}
+	for _, src := range sources {
 		items, err := src(ctx, s.DB, orgID, contactID)
 		if err != nil {
 			return nil, fmt.Errorf("client history of org %d: %w", orgID, err)

@@ -2,6 +2,7 @@ package client
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -12,13 +13,14 @@ import (
 	"jiedai/internal/store"
 )
 
-const contactCols = `id, org_id, name, title, mobile, phone, email, wechat, notes, COALESCE(merged_into, 0), created_at, updated_at`
+const contactCols = `id, org_id, name, title, mobile, phone, email, wechat, notes, COALESCE(merged_into, 0), created_at, updated_at, erased_at`
 
 func scanContact(sc interface{ Scan(...any) error }) (Contact, error) {
 	var c Contact
 	var cr, up int64
-	err := sc.Scan(&c.ID, &c.OrgID, &c.Name, &c.Title, &c.Mobile, &c.Phone, &c.Email, &c.WeChat, &c.Notes, &c.MergedInto, &cr, &up)
-	c.CreatedAt, c.UpdatedAt = store.Time(cr), store.Time(up)
+	var erased sql.NullInt64
+	err := sc.Scan(&c.ID, &c.OrgID, &c.Name, &c.Title, &c.Mobile, &c.Phone, &c.Email, &c.WeChat, &c.Notes, &c.MergedInto, &cr, &up, &erased)
+	c.CreatedAt, c.UpdatedAt, c.ErasedAt = store.Time(cr), store.Time(up), store.NullMs(erased)
 	return c, err
 }
 
@@ -46,7 +48,7 @@ func (s *Service) Contacts(ctx context.Context, a access.Actor, orgID int64) ([]
 		if err != nil {
 			return nil, fmt.Errorf("scan contact: %w", err)
 		}
-		out = append(out, c)
+		out = append(out, forReader(a, c))
 	}
 	return out, rows.Err()
 }
@@ -63,7 +65,7 @@ func (s *Service) Contact(ctx context.Context, a access.Actor, id int64) (Contac
 		}
 		return Contact{}, errs.Forbid()
 	}
-	return c, nil
+	return forReader(a, c), nil
 }
 
 // CreateContact adds a contact to an organisation.
@@ -185,6 +187,9 @@ func (s *Service) UpdateContact(ctx context.Context, a access.Actor, id int64, i
 		if before.MergedInto != 0 {
 			return errs.New(errs.Conflict, "err.client.merged")
 		}
+		if !before.ErasedAt.IsZero() {
+			return errs.New(errs.Conflict, "err.privacy.erased")
+		}
 		after := before
 		after.Name, after.Title, after.Mobile, after.Phone, after.Email, after.WeChat, after.Notes = in.Name, in.Title, in.Mobile, in.Phone, in.Email, in.WeChat, in.Notes
 		if err := updateContactRow(ctx, tx, now, id, after); err != nil {
@@ -223,6 +228,9 @@ func (s *Service) MergeContacts(ctx context.Context, a access.Actor, keepID, dup
 		}
 		if keep.MergedInto != 0 || dup.MergedInto != 0 {
 			return errs.New(errs.Conflict, "err.client.merged")
+		}
+		if !keep.ErasedAt.IsZero() || !dup.ErasedAt.IsZero() {
+			return errs.New(errs.Conflict, "err.privacy.erased")
 		}
 		if keep.OrgID != dup.OrgID {
 			return errs.Field("duplicate_id", "err.client.other_org")

@@ -49,6 +49,10 @@ type Guest struct {
 	SelfSigned  bool      `json:"self_signed"`
 	BadgeAt     time.Time `json:"badge_printed_at,omitzero"`
 	Note        string    `json:"note,omitempty"`
+	// ContactsHidden: the reader does not work on the case and sees the
+	// guest's name only.
+	ContactsHidden bool      `json:"contacts_hidden,omitempty"`
+	ErasedAt       time.Time `json:"erased_at,omitzero" doc:"Personal data erased on request (right to deletion)"`
 }
 
 // OnSite reports whether the guest has arrived and not left.
@@ -133,35 +137,74 @@ func isDigits(s string) bool {
 func MaskID(s string) string { return audit.MaskID(s) }
 
 const guestCols = `id, reception_id, kind, seq, name, title, company, mobile, email, id_number, COALESCE(contact_id, 0), token, invited_at, arrived_at, left_at,
-	COALESCE(signed_in_by, 0), self_signed, badge_printed_at, note`
+	COALESCE(signed_in_by, 0), self_signed, badge_printed_at, note, erased_at`
 
 func scanGuest(sc interface{ Scan(...any) error }) (Guest, string, error) {
 	var g Guest
 	var id string
-	var inv, arr, left, badge sql.NullInt64
+	var inv, arr, left, badge, erased sql.NullInt64
 	err := sc.Scan(&g.ID, &g.ReceptionID, &g.Kind, &g.Seq, &g.Name, &g.Title, &g.Company, &g.Mobile, &g.Email, &id, &g.ContactID, &g.Token, &inv, &arr, &left,
-		&g.SignedInBy, &g.SelfSigned, &badge, &g.Note)
+		&g.SignedInBy, &g.SelfSigned, &badge, &g.Note, &erased)
 	g.IDMasked, g.HasID = MaskID(id), id != ""
-	g.InvitedAt, g.ArrivedAt, g.LeftAt, g.BadgeAt = store.NullMs(inv), store.NullMs(arr), store.NullMs(left), store.NullMs(badge)
+	g.InvitedAt, g.ArrivedAt, g.LeftAt, g.BadgeAt, g.ErasedAt = store.NullMs(inv), store.NullMs(arr), store.NullMs(left), store.NullMs(badge), store.NullMs(erased)
 	return g, id, err
 }
 
-// Guests lists the case's guests in order; q filters by part of the name,
-// company or mobile number (the desk's search).
-func (s *Service) Guests(ctx context.Context, a access.Actor, id int64, q string) ([]Guest, error) {
-	if _, err := s.internal(ctx, a, id); err != nil {
-		return nil, err
-	}
-	return loadGuests(ctx, s.DB, id, q)
+// NamesOnly returns the guest as staff who do not work on the case see
+// them: without mobile number, e-mail, ID number, note or contact link.
+func (g Guest) NamesOnly() Guest {
+	g.Mobile, g.Email, g.IDMasked, g.HasID, g.Note, g.ContactID = "", "", "", false, "", 0
+	g.ContactsHidden = true
+	return g
 }
 
-func loadGuests(ctx context.Context, db store.Querier, id int64, q string) ([]Guest, error) {
+// WorksOn reports whether the actor works on the case and so may read its
+// guests' contact details: its applicant and liaison, the reception office,
+// supervisors and the people on its division of labour.
+func (s *Service) WorksOn(ctx context.Context, q store.Querier, a access.Actor, r Reception) (bool, error) {
+	if a.IsClient() || !a.IsStaff() {
+		return false, nil
+	}
+	if a.Has(access.Office, access.Supervisor) || (a.UserID != 0 && (a.UserID == r.ApplicantID || a.UserID == r.LiaisonID)) {
+		return true, nil
+	}
+	var n int
+	err := q.QueryRow(ctx, `SELECT COUNT(*) FROM reception_duties d JOIN tasks t ON t.id = d.task_id WHERE d.reception_id = ? AND (t.owner_id = ? OR t.assistant_id = ?)`,
+		r.ID, a.UserID, a.UserID).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("duties of user %d on reception %d: %w", a.UserID, r.ID, err)
+	}
+	return n > 0, nil
+}
+
+// Guests lists the case's guests in order; q filters by part of the name,
+// company or (for those working on the case) mobile number: the desk's
+// search. Staff not working on the case see the guests' names only.
+func (s *Service) Guests(ctx context.Context, a access.Actor, id int64, q string) ([]Guest, error) {
+	r, err := s.internal(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	full, err := s.WorksOn(ctx, s.DB, a, r)
+	if err != nil {
+		return nil, err
+	}
+	return loadGuests(ctx, s.DB, id, q, full)
+}
+
+// loadGuests reads a case's guests; full includes their contact details.
+func loadGuests(ctx context.Context, db store.Querier, id int64, q string, full bool) ([]Guest, error) {
 	query := `SELECT ` + guestCols + ` FROM reception_guests WHERE reception_id = ?`
 	args := []any{id}
 	if q = strings.TrimSpace(q); q != "" {
 		like := "%" + strings.ToLower(escapeLike(q)) + "%"
-		query += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(company) LIKE ? ESCAPE '\' OR mobile LIKE ? ESCAPE '\')`
-		args = append(args, like, like, like)
+		query += ` AND (LOWER(name) LIKE ? ESCAPE '\' OR LOWER(company) LIKE ? ESCAPE '\'`
+		args = append(args, like, like)
+		if full {
+			query += ` OR mobile LIKE ? ESCAPE '\'`
+			args = append(args, like)
+		}
+		query += `)`
 	}
 	rows, err := db.Query(ctx, query+` ORDER BY seq, id`, args...)
 	if err != nil {
@@ -173,6 +216,9 @@ func loadGuests(ctx context.Context, db store.Querier, id int64, q string) ([]Gu
 		g, _, err := scanGuest(rows)
 		if err != nil {
 			return nil, fmt.Errorf("scan guest: %w", err)
+		}
+		if !full {
+			g = g.NamesOnly()
 		}
 		out = append(out, g)
 	}
@@ -193,15 +239,54 @@ func (s *Service) Guest(ctx context.Context, a access.Actor, guestID int64) (Gue
 	if err != nil {
 		return Guest{}, err
 	}
-	if _, err := s.internal(ctx, a, g.ReceptionID); err != nil {
+	r, err := s.internal(ctx, a, g.ReceptionID)
+	if err != nil {
 		return Guest{}, err
 	}
-	return g, nil
+	full, err := s.WorksOn(ctx, s.DB, a, r)
+	if err != nil || full {
+		return g, err
+	}
+	return g.NamesOnly(), nil
 }
 
-// GuestByToken returns the guest of an invitation link and the case (no
-// login: the token is the permission).
-func (s *Service) GuestByToken(ctx context.Context, token string) (Guest, Reception, error) {
+// Invitation is what a guest's invitation link shows to whoever holds it:
+// the guest as invited and the visit. The guest's contact details and ID
+// number, and the staff's note on the guest, are not part of it.
+type Invitation struct {
+	Guest       InvitedGuest `json:"guest"`
+	Org         string       `json:"org"`
+	Purpose     string       `json:"purpose"`
+	VisitDate   string       `json:"visit_date"`
+	ArrivalTime string       `json:"arrival_time"`
+	SignInOpen  bool         `json:"sign_in_open" doc:"Self sign-in works on the visit day"`
+}
+
+// InvitedGuest is the guest of an invitation link.
+type InvitedGuest struct {
+	Name      string    `json:"name"`
+	Title     string    `json:"title,omitempty"`
+	Company   string    `json:"company,omitempty"`
+	ArrivedAt time.Time `json:"arrived_at,omitzero"`
+}
+
+// Invitation returns what the invitation link of token shows (no login:
+// the token is the permission).
+func (s *Service) Invitation(ctx context.Context, token string) (Invitation, error) {
+	g, r, err := s.guestByToken(ctx, token)
+	if err != nil {
+		return Invitation{}, err
+	}
+	return s.invitation(g, r), nil
+}
+
+func (s *Service) invitation(g Guest, r Reception) Invitation {
+	return Invitation{Guest: InvitedGuest{Name: g.Name, Title: g.Title, Company: g.Company, ArrivedAt: g.ArrivedAt},
+		Org: r.OrgName, Purpose: r.Purpose, VisitDate: r.VisitDate, ArrivalTime: r.ArrivalTime, SignInOpen: s.SelfSignInOpen(r)}
+}
+
+// guestByToken returns the guest of an invitation link and the case.
+func (s *Service) guestByToken(ctx context.Context, token string) (Guest, Reception, error) {
 	token = strings.ToLower(strings.TrimSpace(token))
 	if token == "" || len(token) > 64 {
 		return Guest{}, Reception{}, errs.Missing()
@@ -209,6 +294,9 @@ func (s *Service) GuestByToken(ctx context.Context, token string) (Guest, Recept
 	g, _, err := getGuest(ctx, s.DB, "token = ?", token)
 	if err != nil {
 		return Guest{}, Reception{}, err
+	}
+	if !g.ErasedAt.IsZero() {
+		return Guest{}, Reception{}, errs.Missing()
 	}
 	r, err := s.load(ctx, s.DB, g.ReceptionID)
 	if err != nil {
@@ -230,6 +318,9 @@ func (s *Service) AddGuest(ctx context.Context, a access.Actor, id int64, in Gue
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		r, err := s.manageable(ctx, tx, a, id, "edit_guests")
 		if err != nil {
+			return err
+		}
+		if err := s.checkIDNumber(r, in.IDNumber, ""); err != nil {
 			return err
 		}
 		if in.Company == "" {
@@ -283,7 +374,14 @@ func (s *Service) UpdateGuest(ctx context.Context, a access.Actor, guestID int64
 		if err != nil {
 			return err
 		}
-		if _, err := s.manageable(ctx, tx, a, g.ReceptionID, "edit_guests"); err != nil {
+		r, err := s.manageable(ctx, tx, a, g.ReceptionID, "edit_guests")
+		if err != nil {
+			return err
+		}
+		if !g.ErasedAt.IsZero() {
+			return errs.New(errs.Conflict, "err.privacy.erased")
+		}
+		if err := s.checkIDNumber(r, in.IDNumber, idNo); err != nil {
 			return err
 		}
 		if in.IDNumber == "" {
@@ -371,17 +469,18 @@ func (s *Service) SignIn(ctx context.Context, a access.Actor, guestID int64, car
 	return s.Guest(ctx, a, guestID)
 }
 
-// SelfSignIn signs in the guest of an invitation link, on the visit day.
-func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput) (Guest, error) {
+// SelfSignIn signs in the guest of an invitation link, on the visit day,
+// and returns what the link shows now.
+func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput) (Invitation, error) {
 	if err := card.validate(false); err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
-	g, r, err := s.GuestByToken(ctx, token)
+	g, r, err := s.guestByToken(ctx, token)
 	if err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
 	if !s.SelfSignInOpen(r) {
-		return Guest{}, errs.New(errs.Conflict, "err.reception.not_visit_day", "date", r.VisitDate)
+		return Invitation{}, errs.New(errs.Conflict, "err.reception.not_visit_day", "date", r.VisitDate)
 	}
 	now := s.Clock.Now()
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -396,10 +495,9 @@ func (s *Service) SelfSignIn(ctx context.Context, token string, card GuestInput)
 		return s.signIn(ctx, tx, now, access.SystemActor(), r, g, card, true)
 	})
 	if err != nil {
-		return Guest{}, err
+		return Invitation{}, err
 	}
-	out, _, err := getGuest(ctx, s.DB, "id = ?", g.ID)
-	return out, err
+	return s.Invitation(ctx, token)
 }
 
 // SelfSignInOpen reports whether an invitation link may sign in today: the
@@ -414,6 +512,9 @@ func (s *Service) signIn(ctx context.Context, tx store.Querier, now time.Time, a
 	}
 	if !g.ArrivedAt.IsZero() {
 		return errs.New(errs.Conflict, "err.reception.already_signed_in", "time", g.ArrivedAt.In(s.Loc).Format("15:04"))
+	}
+	if err := s.checkIDNumber(r, card.IDNumber, ""); err != nil {
+		return err
 	}
 	fill := func(dst *string, v string) {
 		if v != "" {
@@ -577,8 +678,10 @@ func CountOf(gs []Guest) Count {
 	return c
 }
 
-// PurgeIDs erases the ID numbers of guests whose visit ended longer ago
-// than the retention setting, and returns how many cases were purged.
+// PurgeIDs erases every ID number of a guest whose visit was longer ago
+// than the retention setting, whether or not the case was purged before
+// (a number added later is erased too), and returns how many cases it
+// changed.
 func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 	cfg, err := s.Config(ctx)
 	if err != nil {
@@ -586,8 +689,8 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 	}
 	now := s.Clock.Now()
 	cutoff := now.In(s.Loc).AddDate(0, 0, -cfg.RetentionDays).Format(time.DateOnly)
-	rows, err := s.DB.Query(ctx, `SELECT id FROM receptions WHERE ids_purged_at IS NULL AND visit_date <> '' AND visit_date < ? AND status IN (?, ?, ?)`,
-		cutoff, StatusWrapUp, StatusClosed, StatusCancelled)
+	rows, err := s.DB.Query(ctx, `SELECT id FROM receptions r WHERE visit_date <> '' AND visit_date < ?
+		AND (ids_purged_at IS NULL OR EXISTS (SELECT 1 FROM reception_guests g WHERE g.reception_id = r.id AND g.id_number <> ''))`, cutoff)
 	if err != nil {
 		return 0, fmt.Errorf("find receptions to purge: %w", err)
 	}
@@ -596,13 +699,13 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 		var id int64
 		if err := rows.Scan(&id); err != nil {
 			rows.Close()
-			return 0, err
+			return 0, fmt.Errorf("scan reception to purge: %w", err)
 		}
 		ids = append(ids, id)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
-		return 0, err
+		return 0, fmt.Errorf("find receptions to purge: %w", err)
 	}
 	for _, id := range ids {
 		err := s.DB.InTx(ctx, func(tx *store.Tx) error {
@@ -621,4 +724,22 @@ func (s *Service) PurgeIDs(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ids), nil
+}
+
+// visitOver reports whether the case's visit has ended: wrapped up,
+// closed or cancelled, or its date has passed.
+func (s *Service) visitOver(r Reception) bool {
+	if slices.Contains([]string{StatusWrapUp, StatusClosed, StatusCancelled}, r.Status) {
+		return true
+	}
+	return r.VisitDate != "" && r.VisitDate < s.Clock.Now().In(s.Loc).Format(time.DateOnly)
+}
+
+// checkIDNumber refuses to take a new ID number for a guest of a case
+// whose visit is over: it is kept only for the visit and then erased.
+func (s *Service) checkIDNumber(r Reception, idNumber, onFile string) error {
+	if idNumber != "" && idNumber != onFile && s.visitOver(r) {
+		return errs.Field("id_number", "err.privacy.id_after_visit")
+	}
+	return nil
 }

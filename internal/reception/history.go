@@ -3,6 +3,7 @@ package reception
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"jiedai/internal/client"
 	"jiedai/internal/store"
@@ -12,8 +13,21 @@ import (
 // History is the client register's history source: the organisation's
 // receptions (or those where the contact was a guest).
 func (s *Service) History(ctx context.Context, q store.Querier, orgID, contactID int64) ([]client.HistoryItem, error) {
-	query := `SELECT id, code, purpose, visit_date, status, created_at FROM receptions WHERE org_id = ? AND status <> ?`
-	args := []any{orgID, StatusDraft}
+	return s.history(ctx, q, orgID, contactID, []string{StatusDraft})
+}
+
+// ClientHistory is the history source for the organisation's client
+// users: the cases they may see (not rejected or cancelled ones).
+func (s *Service) ClientHistory(ctx context.Context, q store.Querier, orgID, contactID int64) ([]client.HistoryItem, error) {
+	return s.history(ctx, q, orgID, contactID, hiddenFromClients)
+}
+
+func (s *Service) history(ctx context.Context, q store.Querier, orgID, contactID int64, hidden []string) ([]client.HistoryItem, error) {
+	query := `SELECT id, code, purpose, visit_date, status, created_at FROM receptions WHERE org_id = ? AND status NOT IN (?` + strings.Repeat(", ?", len(hidden)-1) + `)`
+	args := []any{orgID}
+	for _, h := range hidden {
+		args = append(args, h)
+	}
 	if contactID != 0 {
 		query += ` AND id IN (SELECT reception_id FROM reception_guests WHERE contact_id = ?)`
 		args = append(args, contactID)

@@ -102,7 +102,14 @@ func (s *Service) Itinerary(ctx context.Context, a access.Actor, id int64) ([]It
 	if _, err := s.viewable(ctx, a, id); err != nil {
 		return nil, err
 	}
-	return loadItinerary(ctx, s.DB, id)
+	its, err := loadItinerary(ctx, s.DB, id)
+	if err != nil || !a.IsClient() {
+		return its, err
+	}
+	for i := range its {
+		its[i] = its[i].ForClient()
+	}
+	return its, nil
 }
 
 func loadItinerary(ctx context.Context, q store.Querier, id int64) ([]ItineraryItem, error) {

@@ -74,6 +74,13 @@ type Service struct {
 	// OnCancel runs inside the transaction that cancels a case, after the
 	// checks (optional): the meeting room the case booked is let go with it.
 	OnCancel func(ctx context.Context, tx *store.Tx, a access.Actor, r Reception, reason string) error
+	// EraseContact erases a client contact inside the transaction, with
+	// every guest line of theirs (the client register's EraseContactTx).
+	EraseContact func(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, contactID int64) error
+	// OnEraseGuest runs inside the transaction that erases a guest (before
+	// the erasure, g as it was), for what other areas keep of them: the
+	// principal guest named as the contact of the case's room booking.
+	OnEraseGuest func(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, r Reception, g Guest) error
 }
 
 // New returns the reception service.
@@ -256,7 +263,8 @@ func (s *Service) load(ctx context.Context, q store.Querier, id int64) (Receptio
 	return r, nil
 }
 
-// Get returns a case the actor may see.
+// Get returns a case the actor may see, as they may see it (a client user
+// gets its ClientView).
 func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Reception, error) {
 	r, err := s.load(ctx, s.DB, id)
 	if err != nil {
@@ -268,7 +276,7 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Reception,
 		}
 		return Reception{}, errs.Forbid()
 	}
-	return r, nil
+	return forReader(a, r), nil
 }
 
 // Filter selects cases for List.
@@ -351,7 +359,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Recepti
 			return nil, 0, fmt.Errorf("scan reception: %w", err)
 		}
 		r.Deadlines = s.milestones(r)
-		out = append(out, r)
+		out = append(out, forReader(a, r))
 	}
 	return out, total, rows.Err()
 }

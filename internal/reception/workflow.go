@@ -117,9 +117,10 @@ func cancelOpenChain(ctx context.Context, tx store.Querier, now time.Time, entit
 }
 
 // Chains returns the application's and the plan's latest review chains
-// (zero Chain when none).
+// (zero Chain when none): staff only, as the reviewers' comments are
+// internal.
 func (s *Service) Chains(ctx context.Context, a access.Actor, id int64) (app, plan approval.Chain, err error) {
-	if _, err := s.Get(ctx, a, id); err != nil {
+	if _, err := s.internal(ctx, a, id); err != nil {
 		return app, plan, err
 	}
 	for _, c := range []struct {

@@ -240,6 +240,7 @@ var (
 	rcView   = staff().plus(clientA)                                                                         // CanView (clients: once applied for)
 	rcManage = roles(access.Office, access.Supervisor)                                                       // CanManage (and the applicant, liaison)
 	rcDesk   = roles(access.Office, access.Supervisor, access.Receptionist, access.Service, access.Security) // CanDesk
+	rcErase  = roles(access.Office, access.Supervisor)                                                       // client.CanErase
 )
 
 // Request bodies of the reception area.
@@ -287,7 +288,7 @@ func receptionPolicy() []rule {
 			return c
 		}},
 		{route: "POST /api/v1/receptions/{id}/cancel", allow: rcManage, make: onCase(planning, true, "", `{"reason":"客户行程取消"}`)},
-		{route: "GET /api/v1/receptions/{id}/approvals", allow: rcView, make: onCase(pending, false, "", "")},
+		{route: "GET /api/v1/receptions/{id}/approvals", allow: staff(), make: onCase(pending, false, "", "")}, // the reviewers' comments are internal
 		{route: "GET /api/v1/receptions/{id}/duties", allow: staff(), make: onCase(planning, false, "", "")},
 		{route: "POST /api/v1/receptions/{id}/duties", allow: rcManage, make: onCase(planning, false, "", `{"group":"service","phase":"before","offset":-1,"at":"18:00","title":"准备水果"}`)},
 		{route: "PUT /api/v1/reception-duties/{id}", allow: rcManage, make: onCase(planning, false, "duty", `{"owner_id":{user},"offset":-1,"at":"18:00"}`)},
@@ -298,6 +299,8 @@ func receptionPolicy() []rule {
 		{route: "POST /api/v1/receptions/{id}/guests", allow: rcManage, make: onCase(planning, false, "", rcGuestJSON)},
 		{route: "POST /api/v1/receptions/{id}/walk-ins", allow: rcDesk, make: onCase(ongoing, false, "", rcGuestJSON)},
 		{route: "POST /api/v1/reception-guests/{id}/sign-in", allow: rcDesk, make: onCase(ready, true, "g", `{}`)},
+		// PIPL erasure: the office and supervisors (client.CanErase).
+		{route: "POST /api/v1/reception-guests/{id}/erase", allow: rcErase, make: onCase(planning, true, "g", `{}`)},
 		{route: "GET /api/v1/receptions/{id}/materials", allow: staff(), make: onCase(planning, false, "", "")},
 		{route: "POST /api/v1/receptions/{id}/materials", allow: rcManage, make: onCase(planning, false, "", `{"name":"鲜花","qty":1,"purchase":true,"unit_cost_fen":10000}`)},
 		{route: "POST /api/v1/reception-materials/{id}/borrow", allow: rcManage, make: onCase(planning, false, "m", `{}`)},
@@ -368,6 +371,7 @@ func receptionPolicy() []rule {
 		{route: "POST /receptions/{id}/guests", allow: rcManage, make: onCase(planning, false, "", rcGuestForm)},
 		{route: "POST /receptions/{id}/guests/{g}", allow: rcManage, make: onCase(planning, false, "", rcGuestForm)},
 		{route: "POST /receptions/{id}/guests/{g}/remove", allow: rcManage, make: onCase(planning, true, "", "")},
+		{route: "POST /receptions/{id}/guests/{g}/erase", allow: rcErase, make: onCase(planning, true, "", "")},
 		{route: "POST /receptions/{id}/guests/{g}/invited", allow: rcManage, make: onCase(planning, false, "", "")},
 		{route: "POST /receptions/{id}/expenses", allow: rcManage, make: onCase(planning, false, "", rcExpenseForm)},
 		{route: "POST /receptions/{id}/expenses/{e}", allow: rcManage, make: onCase(planning, false, "", rcExpenseForm)},
@@ -455,6 +459,19 @@ func onClient(contact bool, dup, body string) func(*authzEnv, *subject, string) 
 	}
 }
 
+// onFreshContact: {id} of the API path, or {c} with {id} orgA on the
+// pages, is a new contact of orgA (an erasure changes it).
+func onFreshContact(body string) func(*authzEnv, *subject, string) call {
+	return func(e *authzEnv, _ *subject, p string) call {
+		cid := idStr(e.clFresh("contact"))
+		values := map[string]string{"id": cid}
+		if strings.Contains(p, "{c}") {
+			values = map[string]string{"id": idStr(orgA), "c": cid}
+		}
+		return call{path: fillParams(p, values), body: body}
+	}
+}
+
 // clientPolicy is who may call the client register's routes
 // (internal/client: CanRead, CanWrite, CanMerge).
 func clientPolicy() []rule {
@@ -469,6 +486,9 @@ func clientPolicy() []rule {
 		{route: "POST /api/v1/clients/{id}/contacts", allow: staff(), make: onClient(false, "", `{"name":"王芳"}`)},
 		{route: "PUT /api/v1/client-contacts/{id}", allow: staff(), make: onClient(true, "", `{"name":"张伟"}`)},
 		{route: "POST /api/v1/client-contacts/{id}/merge", allow: merge, make: onClient(true, "contact", `{"duplicate_id":{dup}}`)},
+		// PIPL erasure of a new contact of orgA: the office and supervisors;
+		// orgA's client user may not (403), orgB's does not see it (404).
+		{route: "POST /api/v1/client-contacts/{id}/erase", allow: rcErase, make: onFreshContact(`{}`)},
 
 		{route: "GET /clients", allow: signedIn()},
 		{route: "GET /clients/new", allow: signedIn()}, // the empty form; saving it is for staff
@@ -481,6 +501,7 @@ func clientPolicy() []rule {
 		{route: "POST /clients/{id}/contacts", allow: staff(), make: onClient(false, "", "name=%E7%8E%8B%E8%8A%B3")},
 		{route: "POST /clients/{id}/contacts/{c}", allow: staff(), make: onClient(false, "", "name=%E5%BC%A0%E4%BC%9F")},
 		{route: "POST /clients/{id}/contacts/{c}/merge", allow: merge, make: onClient(false, "contact", "duplicate_id={dup}")},
+		{route: "POST /clients/{id}/contacts/{c}/erase", allow: rcErase, make: onFreshContact("")},
 	}
 }
 

@@ -80,7 +80,7 @@ type Rate struct {
 
 // Rates is the rate card of a venue.
 type Rates struct {
-	Internal Rate `json:"internal"`
+	Internal Rate `json:"internal,omitzero" doc:"Internal charge-back prices (staff only; absent when all zero)"`
 	Client   Rate `json:"client"`
 	Key      Rate `json:"key"`
 }
@@ -470,6 +470,16 @@ func (s *Service) load(ctx context.Context, q store.Querier) ([]Venue, error) {
 	return out, rows.Err()
 }
 
+// ForReader returns the venue as the actor may see it: client users do not
+// see the internal rate (the venue page hides it; the public rate card
+// shows the client and key-client rates).
+func (v Venue) ForReader(a access.Actor) Venue {
+	if a.IsClient() {
+		v.Rates.Internal = Rate{}
+	}
+	return v
+}
+
 // List returns the venues matching f for a signed-in user.
 func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Venue, error) {
 	if a.UserID == 0 && !a.System {
@@ -493,7 +503,7 @@ func (s *Service) List(ctx context.Context, a access.Actor, f Filter) ([]Venue, 
 		if (f.ClientsOnly || a.IsClient()) && !v.ClientBookable {
 			continue
 		}
-		out = append(out, v)
+		out = append(out, v.ForReader(a))
 	}
 	return out, nil
 }

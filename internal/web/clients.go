@@ -23,6 +23,7 @@ func (s *Server) routesClients(mux *http.ServeMux) {
 	mux.HandleFunc("POST /clients/{id}/contacts", s.authed(s.clSaveContact))
 	mux.HandleFunc("POST /clients/{id}/contacts/{c}", s.authed(s.clSaveContact))
 	mux.HandleFunc("POST /clients/{id}/contacts/{c}/merge", s.authed(s.clMergeContact, access.Office, access.Supervisor))
+	mux.HandleFunc("POST /clients/{id}/contacts/{c}/erase", s.authed(s.clEraseContact))
 }
 
 type clListData struct {
@@ -103,6 +104,7 @@ type clDetailData struct {
 	History  []client.HistoryItem
 	CanEdit  bool
 	CanMerge bool
+	CanErase bool
 	Others   []client.Org
 	EditID   int64
 }
@@ -113,7 +115,7 @@ func (s *Server) clDetailPage(r *http.Request, a access.Actor, id int64) (*Page,
 	if err != nil {
 		return nil, err
 	}
-	d := &clDetailData{Org: o, CanEdit: client.CanWrite(a) && o.MergedInto == 0, CanMerge: client.CanMerge(a) && o.MergedInto == 0}
+	d := &clDetailData{Org: o, CanEdit: client.CanWrite(a) && o.MergedInto == 0, CanMerge: client.CanMerge(a) && o.MergedInto == 0, CanErase: client.CanErase(a)}
 	if o.MergedInto != 0 {
 		if d.Merged, err = s.app.Clients.Get(ctx, a, o.MergedInto); err != nil {
 			return nil, err
@@ -215,4 +217,14 @@ func (s *Server) orgChoices(ctx context.Context, a access.Actor) ([]client.Org, 
 		return nil, fmt.Errorf("list client organisations: %w", err)
 	}
 	return orgs, nil
+}
+
+// clEraseContact erases a contact's personal data on their request.
+func (s *Server) clEraseContact(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id := pathInt(r, "id")
+	if err := s.app.Clients.EraseContact(r.Context(), a, pathInt(r, "c")); err != nil {
+		s.clDetailFail(w, r, a, id, err)
+		return
+	}
+	redirect(w, r, "/clients/"+strconv.FormatInt(id, 10), "privacy_erased")
 }

@@ -134,6 +134,9 @@ func (s *Server) routesReception(mux *http.ServeMux) {
 	mux.HandleFunc("POST /receptions/{id}/guests/{g}/remove", s.rcPost("guests", "rc_removed", func(r *http.Request, a access.Actor, id int64) error {
 		return svc().RemoveGuest(r.Context(), a, pathInt(r, "g"))
 	}))
+	mux.HandleFunc("POST /receptions/{id}/guests/{g}/erase", s.rcPost("guests", "privacy_erased", func(r *http.Request, a access.Actor, id int64) error {
+		return svc().EraseGuest(r.Context(), a, pathInt(r, "g"))
+	}))
 	mux.HandleFunc("POST /receptions/{id}/guests/{g}/invited", s.rcPost("guests", "rc_invited", func(r *http.Request, a access.Actor, id int64) error {
 		return svc().MarkInvited(r.Context(), a, pathInt(r, "g"))
 	}))
@@ -620,50 +623,55 @@ func appToForm(in reception.Application) url.Values {
 // --- case page --------------------------------------------------------
 
 type caseData struct {
-	R          reception.Reception
-	Tab        string
-	Tabs       []string
-	Users      map[int64]string
-	Staff      []auth.User
-	DeptName   string
-	AppChain   approval.Chain
-	PlanChain  approval.Chain
-	CanManage  bool
-	CanEdit    bool
-	CanDesk    bool
-	CanDecide  bool
-	CanClose   bool
-	CanCancel  bool
-	CanOffice  bool
-	Now        time.Time
-	Itinerary  []reception.ItineraryItem
-	Duties     []reception.Duty
-	Phases     []string
-	Groups     []string
-	Materials  []reception.Material
-	Items      []reception.StockItem
-	Recon      reception.Reconciliation
-	Guests     []reception.Guest
-	Count      reception.Count
-	Settlement reception.Settlement
-	Report     reception.Report
-	FollowUps  []task.Task
-	Lost       []reception.LostItem
-	Surveys    []reception.Survey
-	SurveyURL  string
-	Kinds      []string
-	Categories []string
-	Intentions []string
-	BaseURL    string
-	Suggested  []followUpSuggestion
-	Today      []reception.Duty // day-of board: duties due today
-	TodayDate  string
-	Doc        *Document // the application as printed (application tab)
-	CanBook    bool
-	Venues     []venue.Venue
-	Booking    *booking.Booking
-	RoomStart  string
-	RoomEnd    string
+	R reception.Reception
+	// CanErase: the reader may erase a guest's personal data (PIPL).
+	CanErase bool
+	// ContactsHidden: the reader does not work on the case and sees the
+	// guests' names only.
+	ContactsHidden bool
+	Tab            string
+	Tabs           []string
+	Users          map[int64]string
+	Staff          []auth.User
+	DeptName       string
+	AppChain       approval.Chain
+	PlanChain      approval.Chain
+	CanManage      bool
+	CanEdit        bool
+	CanDesk        bool
+	CanDecide      bool
+	CanClose       bool
+	CanCancel      bool
+	CanOffice      bool
+	Now            time.Time
+	Itinerary      []reception.ItineraryItem
+	Duties         []reception.Duty
+	Phases         []string
+	Groups         []string
+	Materials      []reception.Material
+	Items          []reception.StockItem
+	Recon          reception.Reconciliation
+	Guests         []reception.Guest
+	Count          reception.Count
+	Settlement     reception.Settlement
+	Report         reception.Report
+	FollowUps      []task.Task
+	Lost           []reception.LostItem
+	Surveys        []reception.Survey
+	SurveyURL      string
+	Kinds          []string
+	Categories     []string
+	Intentions     []string
+	BaseURL        string
+	Suggested      []followUpSuggestion
+	Today          []reception.Duty // day-of board: duties due today
+	TodayDate      string
+	Doc            *Document // the application as printed (application tab)
+	CanBook        bool
+	Venues         []venue.Venue
+	Booking        *booking.Booking
+	RoomStart      string
+	RoomEnd        string
 }
 
 type followUpSuggestion struct {
@@ -711,8 +719,10 @@ func (s *Server) casePage(r *http.Request, a access.Actor, id int64, tab string)
 		}
 		d.DeptName = names[rc.DepartmentID]
 	}
-	if d.AppChain, d.PlanChain, err = svc.Chains(ctx, a, id); err != nil {
-		return nil, err
+	if !a.IsClient() { // the reviewers' comments are internal
+		if d.AppChain, d.PlanChain, err = svc.Chains(ctx, a, id); err != nil {
+			return nil, err
+		}
 	}
 	switch rc.Status {
 	case reception.StatusPending:
@@ -742,6 +752,8 @@ func (s *Server) casePage(r *http.Request, a access.Actor, id int64, tab string)
 	case "guests":
 		if d.Guests, err = svc.Guests(ctx, a, id, ""); err == nil {
 			d.Count = reception.CountOf(d.Guests)
+			d.CanErase = client.CanErase(a)
+			d.ContactsHidden = len(d.Guests) > 0 && d.Guests[0].ContactsHidden
 		}
 	case "wrapup":
 		if d.Settlement, err = svc.Settlement(ctx, a, id); err != nil {

@@ -117,20 +117,18 @@ func (s *Server) rcBadge(w http.ResponseWriter, r *http.Request, a access.Actor)
 // --- invitation (no login) ------------------------------------------------
 
 type inviteData struct {
-	R      reception.Reception
-	G      reception.Guest
+	reception.Invitation
 	Token  string
-	Open   bool
 	Signed bool
 	Link   string
 }
 
 func (s *Server) invitationPage(r *http.Request, token string) (*Page, error) {
-	g, rc, err := s.app.Reception.GuestByToken(r.Context(), token)
+	inv, err := s.app.Reception.Invitation(r.Context(), token)
 	if err != nil {
 		return nil, err
 	}
-	d := &inviteData{R: rc, G: g, Token: token, Open: s.app.Reception.SelfSignInOpen(rc), Signed: !g.ArrivedAt.IsZero(), Link: baseURL(r) + "/g/" + token}
+	d := &inviteData{Invitation: inv, Token: token, Signed: !inv.Guest.ArrivedAt.IsZero(), Link: baseURL(r) + "/g/" + token}
 	return s.newPage(r, "reception.invite.title", "", d), nil
 }
 
@@ -166,7 +164,7 @@ func (s *Server) selfSignIn(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) invitationQR(w http.ResponseWriter, r *http.Request) {
 	token := r.PathValue("token")
-	if _, _, err := s.app.Reception.GuestByToken(r.Context(), token); err != nil {
+	if _, err := s.app.Reception.Invitation(r.Context(), token); err != nil {
 		s.fail(w, r, err, "", nil)
 		return
 	}
