@@ -17,6 +17,7 @@ import (
 	"jiedai/internal/app"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/reqlog"
 )
 
 // Prefix is where the API lives.
@@ -75,7 +76,7 @@ func New(a *app.App) *Server {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if _, pattern := s.mux.Handler(r); pattern == "" {
 		lang := i18n.Negotiate(r, "")
-		writeError(w, lang, s.app.I18n, errs.New(errs.NotFound, "err.page_not_found"))
+		writeError(w, lang, s.app.I18n, errs.New(errs.NotFound, "err.page_not_found")) // a 404: nothing to log
 		return
 	}
 	s.mux.ServeHTTP(w, r)
@@ -86,13 +87,19 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 	ctx = huma.WithValue(ctx, bundleKey{}, s.app.I18n)
 	ctx = huma.WithValue(ctx, keyIP, clientIP(ctx))
+	ctx = huma.WithValue(ctx, logKey{}, s.app.Log)
 	lang, signedIn := "", false
 	h := ctx.Header("Authorization")
 	if tok, ok := strings.CutPrefix(h, "Bearer "); ok {
 		u, err := s.app.Auth.TokenUser(ctx.Context(), strings.TrimSpace(tok))
 		if err != nil {
 			l := negotiateHuma(ctx, "")
-			_ = huma.WriteErr(s.API, huma.WithValue(ctx, keyLang, l), http.StatusUnauthorized, "", toStatus(err, l, s.app.I18n))
+			ctx = huma.WithValue(ctx, keyLang, l)
+			e, status := s.fail(ctx.Context(), err), http.StatusUnauthorized
+			if e.status >= http.StatusInternalServerError {
+				status = e.status // our failure, not a bad token
+			}
+			_ = huma.WriteErr(s.API, ctx, status, "", e)
 			return
 		}
 		ctx = huma.WithValue(ctx, keyActor, u.Actor(clientIP(ctx)))
@@ -147,6 +154,17 @@ func langOf(ctx context.Context) string {
 	return i18n.ZhHans
 }
 
+// fail translates err into the caller's language and logs it, with the
+// request id, when the failure is ours (5xx).
+func (s *Server) fail(ctx context.Context, err error) *Error {
+	e := toStatus(err, langOf(ctx), s.app.I18n)
+	if e.status >= http.StatusInternalServerError {
+		reqlog.Failure(ctx, s.app.Log, e.status, err)
+		e.Err.RequestID = reqlog.ID(ctx)
+	}
+	return e
+}
+
 // op describes a route for the OpenAPI document.
 func op(method, path, id, summary, tag string, public bool) huma.Operation {
 	o := huma.Operation{OperationID: id, Method: method, Path: Prefix + path, Summary: summary, Tags: []string{tag},
@@ -167,14 +185,14 @@ func handle[I, O any](s *Server, o huma.Operation, h func(ctx context.Context, a
 	huma.Register(s.API, o, func(ctx context.Context, in *I) (*O, error) {
 		a, err := actorFrom(ctx)
 		if err != nil {
-			return nil, toStatus(err, langOf(ctx), s.app.I18n)
+			return nil, s.fail(ctx, err)
 		}
 		if f, bad := badText(in); bad {
 			return nil, toStatus(errs.Field(f, "err.bad_text"), langOf(ctx), s.app.I18n)
 		}
 		out, err := h(ctx, a, in)
 		if err != nil {
-			return nil, withRetryAfter(err, toStatus(err, langOf(ctx), s.app.I18n))
+			return nil, withRetryAfter(err, s.fail(ctx, err))
 		}
 		return out, nil
 	})
@@ -189,7 +207,7 @@ func handlePublic[I, O any](s *Server, o huma.Operation, h func(ctx context.Cont
 		}
 		out, err := h(ctx, in)
 		if err != nil {
-			return nil, withRetryAfter(err, toStatus(err, langOf(ctx), s.app.I18n))
+			return nil, withRetryAfter(err, s.fail(ctx, err))
 		}
 		return out, nil
 	})

@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
 
@@ -9,6 +11,7 @@ import (
 
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/reqlog"
 )
 
 // ErrorBody is the shape of every error: {"error":{"code","message","field"}}.
@@ -17,6 +20,8 @@ type ErrorBody struct {
 	Message string       `json:"message" doc:"Human-readable message in the caller's language"`
 	Field   string       `json:"field,omitempty" doc:"The input field concerned"`
 	Details []FieldError `json:"details,omitempty" doc:"Every field error, when there are several"`
+	// RequestID names the log line of a failure on the server's side.
+	RequestID string `json:"request_id,omitempty" doc:"On a 5xx answer: the request's id, under which the failure was logged (also in the X-Request-Id header)"`
 }
 
 // FieldError is one field's problem.
@@ -91,8 +96,15 @@ func newHumaError(ctx huma.Context, status int, msg string, details ...error) hu
 		key, kind = "err.forbidden", errs.Forbidden
 	case status >= 500:
 		key, kind = "err.internal", errs.Internal
+		if ctx != nil {
+			log, _ := ctx.Context().Value(logKey{}).(*slog.Logger)
+			reqlog.Failure(ctx.Context(), log, status, errors.Join(append([]error{errors.New(msg)}, details...)...))
+		}
 	}
 	out := &Error{status: status, Err: ErrorBody{Code: string(kind), Message: tr(b, lang, key, map[string]any{"detail": msg})}}
+	if status >= 500 && ctx != nil {
+		out.Err.RequestID = reqlog.ID(ctx.Context())
+	}
 	if status == http.StatusRequestEntityTooLarge {
 		out.status = http.StatusRequestEntityTooLarge
 	}
@@ -131,6 +143,9 @@ func newHumaError(ctx huma.Context, status int, msg string, details ...error) hu
 	}
 	return out
 }
+
+// logKey carries the app's logger into huma's error constructor.
+type logKey struct{}
 
 // bundleKey carries the catalogue into huma's error constructor.
 type bundleKey struct{}

@@ -29,7 +29,7 @@ func BookCaseRoom(ctx context.Context, db *store.DB, bs *booking.Service, rs *re
 		return booking.Booking{}, err
 	}
 	if !reception.CanBookRoom(actor, rc) {
-		return booking.Booking{}, errs.Forbid()
+		return booking.Booking{}, errs.Refuse(reception.CanView(actor, rc))
 	}
 	start, end, err := reception.RoomTimes(rc, loc, from, to)
 	if err != nil {

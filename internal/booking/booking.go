@@ -185,6 +185,21 @@ func CanSee(a access.Actor, b Booking) bool {
 	return a.DepartmentID != 0 && a.DepartmentID == b.DepartmentID
 }
 
+// visible reports whether the actor may know that the booking exists (Get
+// finds it, perhaps redacted): everyone but client users of another
+// organisation.
+func visible(a access.Actor, b Booking) bool { return !a.IsClient() || CanSee(a, b) }
+
+// refuse is the answer to an actor not allowed to act on booking id: 404
+// when it is not visible to them either (see errs.Refuse), else 403.
+func (s *Service) refuse(ctx context.Context, a access.Actor, id int64) error {
+	b, err := s.load(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	return errs.Refuse(visible(a, b))
+}
+
 // redact hides everything but the venue, time and status.
 func redact(b Booking) Booking {
 	return Booking{ID: b.ID, VenueID: b.VenueID, VenueName: b.VenueName, VenueNameEn: b.VenueNameEn, Start: b.Start, End: b.End,
@@ -304,10 +319,10 @@ func (s *Service) Get(ctx context.Context, a access.Actor, id int64) (Booking, e
 	if err != nil {
 		return b, err
 	}
+	if !visible(a, b) {
+		return Booking{}, errs.Missing()
+	}
 	if !CanSee(a, b) {
-		if a.IsClient() {
-			return Booking{}, errs.Missing()
-		}
 		return redact(b), nil
 	}
 	return b, nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/ics"
 	"jiedai/internal/store"
@@ -58,9 +59,12 @@ func (s *Service) event(b Booking, v venue.Venue, showDetails bool) ics.Event {
 		Description: desc, Location: loc, Status: icsStatus(b.Status), Created: b.CreatedAt, LastModified: b.UpdatedAt}
 }
 
-// VenueFeed writes the calendar of a venue for a reader (a signed-in user,
-// or a calendar program holding the venue's feed token, which sees titles
-// but no client details).
+// VenueFeed writes the calendar of a venue for a reader: a signed-in user
+// sees each booking as CanSee lets them. A calendar program holding the
+// venue's feed token is no one (the zero Actor): like the public lobby it
+// sees only when the venue is taken, never a title, client, contact,
+// purpose or requester, which a signed-in staff user who does not serve
+// the booking does not see either.
 func (s *Service) VenueFeed(ctx context.Context, a access.Actor, v venue.Venue) ([]byte, error) {
 	now := s.Clock.Now()
 	list, err := s.List(ctx, access.SystemActor(), Filter{VenueID: v.ID, From: now.Add(-feedBack), To: now.Add(feedAhead), Limit: 2000, Brief: true})
@@ -69,11 +73,7 @@ func (s *Service) VenueFeed(ctx context.Context, a access.Actor, v venue.Venue) 
 	}
 	cal := ics.Calendar{Name: v.Name, TZID: s.Loc.String()}
 	for _, b := range list {
-		see := a.System || CanSee(a, b)
-		if a.System {
-			b.ClientName = ""
-		}
-		cal.Events = append(cal.Events, s.event(b, v, see))
+		cal.Events = append(cal.Events, s.event(b, v, CanSee(a, b)))
 	}
 	var buf bytes.Buffer
 	if err := ics.Write(&buf, cal); err != nil {
@@ -82,17 +82,25 @@ func (s *Service) VenueFeed(ctx context.Context, a access.Actor, v venue.Venue) 
 	return buf.Bytes(), nil
 }
 
-// FeedToken returns the user's calendar feed token, making one if needed.
+// FeedAuditEntity is the audit entity of a person's calendar feed link
+// (its id is the person's user id; the token is never logged).
+const FeedAuditEntity = "booking_feed"
+
+// FeedToken returns the user's calendar feed token, making one the first
+// time; "" when the user revoked it (until RotateFeedToken makes a new one).
 func (s *Service) FeedToken(ctx context.Context, a access.Actor) (string, error) {
 	if a.UserID == 0 {
 		return "", errs.New(errs.Unauthorized, "err.login_required")
 	}
 	var tok string
-	err := s.DB.QueryRow(ctx, `SELECT token FROM booking_feeds WHERE user_id = ?`, a.UserID).Scan(&tok)
-	if err == nil {
+	var revoked bool
+	err := s.DB.QueryRow(ctx, `SELECT token, revoked FROM booking_feeds WHERE user_id = ?`, a.UserID).Scan(&tok, &revoked)
+	switch {
+	case err == nil && revoked:
+		return "", nil
+	case err == nil:
 		return tok, nil
-	}
-	if !store.IsNoRows(err) {
+	case !store.IsNoRows(err):
 		return "", fmt.Errorf("read feed token: %w", err)
 	}
 	tok, err = venue.Token()
@@ -105,6 +113,45 @@ func (s *Service) FeedToken(ctx context.Context, a access.Actor) (string, error)
 	return s.FeedToken(ctx, a)
 }
 
+// RotateFeedToken gives the user's calendar feed a new link and returns
+// its token: the old link stops answering at once.
+func (s *Service) RotateFeedToken(ctx context.Context, a access.Actor) (string, error) {
+	tok, err := venue.Token()
+	if err != nil {
+		return "", err
+	}
+	if err := s.changeFeed(ctx, a, tok, false, venue.ActRotateFeed); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+// RevokeFeedToken turns the user's calendar feed off: its link answers no
+// one, and none is made again until RotateFeedToken.
+func (s *Service) RevokeFeedToken(ctx context.Context, a access.Actor) error {
+	tok, err := venue.Token() // the old token is replaced too: it can never come back
+	if err != nil {
+		return err
+	}
+	return s.changeFeed(ctx, a, tok, true, venue.ActRevokeFeed)
+}
+
+// changeFeed writes the user's feed row and records the change.
+func (s *Service) changeFeed(ctx context.Context, a access.Actor, tok string, revoked bool, action string) error {
+	if a.UserID == 0 {
+		return errs.New(errs.Unauthorized, "err.login_required")
+	}
+	now := s.Clock.Now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if _, err := tx.Exec(ctx, `INSERT INTO booking_feeds (user_id, token, created_at, revoked) VALUES (?, ?, ?, ?)
+ ON CONFLICT (user_id) DO UPDATE SET token = excluded.token, created_at = excluded.created_at, revoked = excluded.revoked`,
+			a.UserID, tok, store.Ms(now), revoked); err != nil {
+			return fmt.Errorf("%s feed token: %w", action, err)
+		}
+		return audit.Record(ctx, tx, now, a, FeedAuditEntity, a.UserID, action, nil, map[string]any{"revoked": revoked})
+	})
+}
+
 // UserFeed writes the calendar of the bookings a user requested, found by
 // the user's feed token.
 func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
@@ -113,7 +160,7 @@ func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
 	}
 	var uid int64
 	var name string
-	if err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.display_name FROM booking_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = ? AND u.active`, token).Scan(&uid, &name); err != nil {
+	if err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.display_name FROM booking_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = ? AND f.revoked = FALSE AND u.active`, token).Scan(&uid, &name); err != nil {
 		return nil, errs.Wrap(store.MapError(err), "user feed")
 	}
 	now := s.Clock.Now()

@@ -583,10 +583,7 @@ func (s *Service) updateTx(ctx context.Context, tx *store.Tx, a access.Actor, id
 		return err
 	}
 	if !canManage(a, b) {
-		if CanSee(a, b) || !a.IsClient() {
-			return errs.Forbid()
-		}
-		return errs.Missing()
+		return errs.Refuse(visible(a, b))
 	}
 	if !slices.Contains([]string{StatusPending, StatusApproved, StatusConfirmed}, b.Status) {
 		return stateErr(b.Status, "edit")

@@ -169,7 +169,7 @@ func (s *Service) setStatus(ctx context.Context, tx *store.Tx, a access.Actor, b
 // client's reply by the reply-by deadline, shown on the confirmation letter.
 func (s *Service) Approve(ctx context.Context, a access.Actor, id int64, note string) (Booking, error) {
 	if !IsOffice(a) {
-		return Booking{}, errs.Forbid()
+		return Booking{}, s.refuse(ctx, a, id)
 	}
 	note, err := reason(note, false)
 	if err != nil {
@@ -244,7 +244,7 @@ func reason(s string, required bool) (string, error) {
 // Reject refuses a pending booking with a reason (office); the slot is released.
 func (s *Service) Reject(ctx context.Context, a access.Actor, id int64, why string) (Booking, error) {
 	if !IsOffice(a) {
-		return Booking{}, errs.Forbid()
+		return Booking{}, s.refuse(ctx, a, id)
 	}
 	why, err := reason(why, true)
 	if err != nil {
@@ -296,10 +296,7 @@ func (s *Service) Confirm(ctx context.Context, a access.Actor, id int64, via str
 			return err
 		}
 		if !canManage(a, b) && !a.Has(access.Receptionist, access.Supervisor) {
-			if a.IsClient() {
-				return errs.Missing()
-			}
-			return errs.Forbid()
+			return errs.Refuse(visible(a, b))
 		}
 		return s.confirmTx(ctx, tx, a, b, via)
 	})
@@ -411,10 +408,7 @@ func (s *Service) CancelTx(ctx context.Context, tx *store.Tx, a access.Actor, id
 		return err
 	}
 	if !canManage(a, b) {
-		if a.IsClient() {
-			return errs.Missing()
-		}
-		return errs.Forbid()
+		return errs.Refuse(visible(a, b))
 	}
 	if !Can(b.Status, ActCancel) {
 		return stateErr(b.Status, ActCancel)
@@ -461,10 +455,7 @@ func (s *Service) CheckIn(ctx context.Context, a access.Actor, id int64) (Bookin
 			return err
 		}
 		if !canCheckIn(a, b) {
-			if a.IsClient() {
-				return errs.Missing()
-			}
-			return errs.Forbid()
+			return errs.Refuse(visible(a, b))
 		}
 		return s.checkInTx(ctx, tx, a, b, now, p)
 	})
@@ -521,10 +512,7 @@ func (s *Service) Complete(ctx context.Context, a access.Actor, id int64) (Booki
 		}
 		// Permission before state: others learn nothing of the booking.
 		if !canManage(a, b) && !a.Has(access.Receptionist, access.Service, access.Supervisor) {
-			if a.IsClient() {
-				return errs.Missing()
-			}
-			return errs.Forbid()
+			return errs.Refuse(visible(a, b))
 		}
 		if !Can(b.Status, ActComplete) {
 			return stateErr(b.Status, ActComplete)

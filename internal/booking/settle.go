@@ -127,7 +127,7 @@ type SettleInput struct {
 // invoice.
 func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in SettleInput) (Statement, error) {
 	if !CanSettle(a) {
-		return Statement{}, errs.Forbid()
+		return Statement{}, s.refuse(ctx, a, id)
 	}
 	in.DiscountReason, in.InvoiceNo, in.InvoiceDate = strings.TrimSpace(in.DiscountReason), strings.TrimSpace(in.InvoiceNo), strings.TrimSpace(in.InvoiceDate)
 	var l errs.List

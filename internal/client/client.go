@@ -406,7 +406,7 @@ func findByKey(ctx context.Context, q store.Querier, key string, except int64) (
 // Update edits an organisation.
 func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in OrgInput) (Org, error) {
 	if !CanWrite(a) {
-		return Org{}, errs.Forbid()
+		return Org{}, errs.Refuse(CanRead(a, id))
 	}
 	if err := in.validate(); err != nil {
 		return Org{}, err
@@ -444,7 +444,7 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in OrgIn
 // merged. One transaction.
 func (s *Service) Merge(ctx context.Context, a access.Actor, keepID, dupID int64) (Org, error) {
 	if !CanMerge(a) {
-		return Org{}, errs.Forbid()
+		return Org{}, errs.Refuse(CanRead(a, keepID) && CanRead(a, dupID))
 	}
 	if keepID == dupID {
 		return Org{}, errs.Field("duplicate_id", "err.client.merge_self")

@@ -32,6 +32,16 @@ func getContact(ctx context.Context, q store.Querier, id int64) (Contact, error)
 	return c, nil
 }
 
+// refuseContact is the answer to an actor not allowed to change contact id:
+// 404 when they may not read it either (see errs.Refuse).
+func (s *Service) refuseContact(ctx context.Context, a access.Actor, id int64) error {
+	c, err := getContact(ctx, s.DB, id)
+	if err != nil {
+		return err
+	}
+	return errs.Refuse(CanRead(a, c.OrgID))
+}
+
 // Contacts lists an organisation's live contacts by name.
 func (s *Service) Contacts(ctx context.Context, a access.Actor, orgID int64) ([]Contact, error) {
 	if !CanRead(a, orgID) {
@@ -85,7 +95,7 @@ func (s *Service) CreateContact(ctx context.Context, a access.Actor, orgID int64
 // CreateContactTx adds a contact inside the caller's transaction.
 func CreateContactTx(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, orgID int64, in ContactInput) (int64, error) {
 	if !CanWrite(a) {
-		return 0, errs.Forbid()
+		return 0, errs.Refuse(CanRead(a, orgID))
 	}
 	if err := in.validate(); err != nil {
 		return 0, err
@@ -173,7 +183,7 @@ func updateContactRow(ctx context.Context, tx store.Querier, now time.Time, id i
 // UpdateContact edits a contact.
 func (s *Service) UpdateContact(ctx context.Context, a access.Actor, id int64, in ContactInput) (Contact, error) {
 	if !CanWrite(a) {
-		return Contact{}, errs.Forbid()
+		return Contact{}, s.refuseContact(ctx, a, id)
 	}
 	if err := in.validate(); err != nil {
 		return Contact{}, err
@@ -208,7 +218,7 @@ func (s *Service) UpdateContact(ctx context.Context, a access.Actor, id int64, i
 // registered reference moves to keepID.
 func (s *Service) MergeContacts(ctx context.Context, a access.Actor, keepID, dupID int64) (Contact, error) {
 	if !CanMerge(a) {
-		return Contact{}, errs.Forbid()
+		return Contact{}, s.refuseContact(ctx, a, keepID)
 	}
 	if keepID == dupID {
 		return Contact{}, errs.Field("duplicate_id", "err.client.merge_self")

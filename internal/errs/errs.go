@@ -85,6 +85,17 @@ func Forbid() *Error { return &Error{Kind: Forbidden, Key: "err.forbidden"} }
 // Missing is the standard "no such record" error.
 func Missing() *Error { return &Error{Kind: NotFound, Key: "err.not_found"} }
 
+// Refuse is the answer to a caller not allowed to act on a record: "no
+// such record" when they may not read it either (a refused change must not
+// reveal that the record exists: every route of it answers as its read
+// does), "you may not" when they may.
+func Refuse(canRead bool) *Error {
+	if !canRead {
+		return Missing()
+	}
+	return Forbid()
+}
+
 // State reports a transition that the record's state does not allow.
 func State(from, action string) *Error {
 	return &Error{Kind: Conflict, Key: "err.bad_transition", Args: map[string]any{"from": from, "action": action}}

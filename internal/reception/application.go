@@ -442,7 +442,7 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Appli
 			return err
 		}
 		if !CanEditApplication(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if !r.Editable() {
 			return stateError(r.Status, "edit")

@@ -281,7 +281,7 @@ func (s *Service) manageable(ctx context.Context, tx store.Querier, a access.Act
 		return Reception{}, err
 	}
 	if !CanManage(a, r) {
-		return Reception{}, errs.Forbid()
+		return Reception{}, errs.Refuse(CanView(a, r))
 	}
 	if !r.InPreparation() {
 		return Reception{}, stateError(r.Status, action)
@@ -421,7 +421,7 @@ func (s *Service) dutyTask(ctx context.Context, a access.Actor, dutyID int64, fn
 			return err
 		}
 		if !CanView(a, r) || a.IsClient() {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if !r.InPreparation() {
 			return stateError(r.Status, "edit_duties")

@@ -207,7 +207,7 @@ func (s *Service) MarkItinerary(ctx context.Context, a access.Actor, itemID int6
 			return err
 		}
 		if !CanDesk(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if r.Status != StatusReady && r.Status != StatusOngoing {
 			return stateError(r.Status, "mark_done")
@@ -298,7 +298,7 @@ func (s *Service) deskCase(ctx context.Context, q store.Querier, a access.Actor,
 		return Reception{}, err
 	}
 	if !CanDesk(a, r) {
-		return Reception{}, errs.Forbid()
+		return Reception{}, errs.Refuse(CanView(a, r))
 	}
 	return r, nil
 }
@@ -360,7 +360,7 @@ func (s *Service) LinkRoomTx(ctx context.Context, tx *store.Tx, a access.Actor, 
 		return err
 	}
 	if !CanBookRoom(a, r) {
-		return errs.Forbid()
+		return errs.Refuse(CanView(a, r))
 	}
 	if _, err := tx.Exec(ctx, `UPDATE receptions SET booking_id = ?, updated_at = ? WHERE id = ?`, bookingID, store.Ms(now), id); err != nil {
 		return fmt.Errorf("link booking to reception %d: %w", id, err)

@@ -314,7 +314,7 @@ func (s *Service) SubmitInternalSurvey(ctx context.Context, a access.Actor, id i
 		return Survey{}, err
 	}
 	if !CanManage(a, r) {
-		return Survey{}, errs.Forbid()
+		return Survey{}, errs.Refuse(CanView(a, r))
 	}
 	sv, err := loadSurvey(ctx, s.DB, `reception_id = ? AND kind = ?`, id, SurveyInternal)
 	if errs.As(err).Kind == errs.NotFound {
@@ -371,7 +371,7 @@ func (s *Service) MarkSurveySent(ctx context.Context, a access.Actor, id int64) 
 			return err
 		}
 		if !CanManage(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		res, err := tx.Exec(ctx, `UPDATE reception_surveys SET sent_at = ? WHERE reception_id = ? AND kind = ?`, store.Ms(now), id, SurveyClient)
 		if err != nil {

@@ -47,7 +47,7 @@ func (s *Service) Submit(ctx context.Context, a access.Actor, id int64) (Recepti
 			if CanView(a, r) {
 				return errs.New(errs.Forbidden, "err.reception.applicant_only")
 			}
-			return errs.Forbid()
+			return errs.Missing()
 		}
 		if !r.Editable() {
 			return stateError(r.Status, "submit")
@@ -150,7 +150,7 @@ func (s *Service) Decide(ctx context.Context, a access.Actor, id int64, action, 
 			return err
 		}
 		if !CanView(a, r) || a.IsClient() {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		entity := Entity
 		switch r.Status {
@@ -244,7 +244,7 @@ func (s *Service) SubmitPlan(ctx context.Context, a access.Actor, id int64) (Rec
 			return err
 		}
 		if !CanManage(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if r.Status != StatusPlanning {
 			return stateError(r.Status, "submit_plan")
@@ -313,7 +313,7 @@ func (s *Service) simple(ctx context.Context, a access.Actor, id int64, action, 
 			return err
 		}
 		if !may(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if r.Status != from {
 			return stateError(r.Status, action)
@@ -343,7 +343,7 @@ func (s *Service) Close(ctx context.Context, a access.Actor, id int64) (Receptio
 			return err
 		}
 		if !a.Has(access.Office, access.Supervisor) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if r.Status != StatusWrapUp {
 			return stateError(r.Status, "close")
@@ -402,7 +402,7 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 		}
 		early := r.Status == StatusDraft || r.Status == StatusPending || r.Status == StatusRejected
 		if !(a.Has(access.Office, access.Supervisor) || (early && a.UserID == r.ApplicantID)) || a.IsClient() {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		switch r.Status {
 		case StatusDraft, StatusPending, StatusRejected, StatusPlanning, StatusPlanReview, StatusReady:

@@ -145,7 +145,7 @@ func (s *Service) SaveReport(ctx context.Context, a access.Actor, id int64, in R
 			return err
 		}
 		if !CanManage(a, r) {
-			return errs.Forbid()
+			return errs.Refuse(CanView(a, r))
 		}
 		if r.Status != StatusWrapUp {
 			return stateError(r.Status, "report")

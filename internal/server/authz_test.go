@@ -287,7 +287,12 @@ func TestAuthorisationMatrix(t *testing.T) {
 				t.Fatalf("%s: path %q still has parameters", r.name(), c.path)
 			}
 			calls++
+			hiddenRead := e.readHidden(r, s, c, routes)
 			class, st, body := e.do(s, method, api, c)
+			if hiddenRead && st != http.StatusNotFound {
+				t.Errorf("%s as %s: %d where %s answers 404: a record the caller may not read is hidden from all its routes: %.200s",
+					r.name(), s.name, st, readPattern(r.route, routes), body)
+			}
 			if r.after != nil {
 				r.after(e, s)
 			}

@@ -451,6 +451,12 @@ func policy() []rule {
 			}
 			return call{path: fillParams(p, map[string]string{"file": tok + ".ics"})}
 		}},
+		// Feed links are given a new address or turned off by their owner
+		// (a person's own; a venue's by the office).
+		{route: "POST /bookings/mine/feed/rotate", allow: signedIn(), make: plain("")},
+		{route: "POST /bookings/mine/feed/revoke", allow: signedIn(), make: plain("")},
+		{route: "POST /venues/{id}/feed/rotate", allow: roles(access.Office), make: onVenue("")},
+		{route: "POST /venues/{id}/feed/revoke", allow: roles(access.Office), make: onVenue("")},
 		{route: "GET /confirm/{token}", allow: public(), make: func(e *authzEnv, _ *subject, p string) call {
 			return call{path: fillParams(p, map[string]string{"token": e.confirmToken(false)})}
 		}},

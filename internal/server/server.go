@@ -5,6 +5,7 @@ package server
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 
 	"jiedai/internal/api"
 	"jiedai/internal/app"
+	"jiedai/internal/reqlog"
 	"jiedai/internal/web"
 )
 
@@ -64,7 +66,7 @@ func Handler(a *app.App) (http.Handler, error) {
 		web.SecurityHeaders(rw.Header())
 		http.Error(rw, "cross-origin request refused", http.StatusForbidden)
 	}))
-	return recoverer(a.Log, observe(reqs, realIP(a.Config.TrustedProxyHeader, cop.Handler(mux)))), nil
+	return reqlog.WithID(recoverer(a.Log, observe(reqs, realIP(a.Config.TrustedProxyHeader, cop.Handler(mux))))), nil
 }
 
 type statusWriter struct {
@@ -96,7 +98,7 @@ func observe(h *prometheus.HistogramVec, next http.Handler) http.Handler {
 	})
 }
 
-// recoverer turns a panic into a logged 500 instead of a dropped connection.
+// recoverer turns a panic into a logged 500 (with the request id) instead of a dropped connection.
 func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		defer func() {
@@ -104,7 +106,7 @@ func recoverer(log *slog.Logger, next http.Handler) http.Handler {
 				if v == http.ErrAbortHandler {
 					panic(v)
 				}
-				log.Error("panic serving request", "path", r.URL.Path, "panic", v)
+				reqlog.Failure(r.Context(), log, http.StatusInternalServerError, fmt.Errorf("panic: %v", v))
 				http.Error(w, "internal error", http.StatusInternalServerError)
 			}
 		}()

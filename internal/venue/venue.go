@@ -129,6 +129,7 @@ type Venue struct {
 	CreatedAt      time.Time  `json:"created_at"`
 	UpdatedAt      time.Time  `json:"updated_at"`
 	FeedToken      string     `json:"-"`
+	FeedRevoked    bool       `json:"-"` // the feed link answers no one until a new one is made
 	DoorToken      string     `json:"-"`
 }
 
@@ -393,7 +394,7 @@ func CanManage(a access.Actor) bool { return a.Has(access.Office) }
 const cols = `id, code, name, name_en, kind, location, floor, capacity, cap_boardroom, cap_theatre, cap_classroom, cap_ushape,
  equipment, buffer_before_min, buffer_after_min, open_from_min, open_to_min, open_days, in_service, bookable_by_clients, description,
  rate_hour_internal, rate_half_internal, rate_day_internal, rate_hour_client, rate_half_client, rate_day_client,
- rate_hour_key, rate_half_key, rate_day_key, feed_token, door_token, sort, created_at, updated_at`
+ rate_hour_key, rate_half_key, rate_day_key, feed_token, door_token, sort, created_at, updated_at, feed_revoked`
 
 func scan(sc interface{ Scan(...any) error }) (Venue, error) {
 	var v Venue
@@ -404,7 +405,7 @@ func scan(sc interface{ Scan(...any) error }) (Venue, error) {
 		&eq, &v.BufferBefore, &v.BufferAfter, &v.OpenFrom, &v.OpenTo, &v.OpenDays, &v.InService, &v.ClientBookable, &v.Description,
 		&v.Rates.Internal.Hour, &v.Rates.Internal.HalfDay, &v.Rates.Internal.FullDay,
 		&v.Rates.Client.Hour, &v.Rates.Client.HalfDay, &v.Rates.Client.FullDay,
-		&v.Rates.Key.Hour, &v.Rates.Key.HalfDay, &v.Rates.Key.FullDay, &v.FeedToken, &v.DoorToken, &v.Sort, &created, &updated)
+		&v.Rates.Key.Hour, &v.Rates.Key.HalfDay, &v.Rates.Key.FullDay, &v.FeedToken, &v.DoorToken, &v.Sort, &created, &updated, &v.FeedRevoked)
 	if err != nil {
 		return v, err
 	}
@@ -528,7 +529,11 @@ func (s *Service) ByToken(ctx context.Context, column, token string) (Venue, err
 	if token == "" {
 		return Venue{}, errs.Missing()
 	}
-	v, err := scan(s.DB.QueryRow(ctx, `SELECT `+cols+` FROM venues WHERE `+column+` = ?`, token))
+	where := column + ` = ?`
+	if column == "feed_token" {
+		where += ` AND feed_revoked = FALSE`
+	}
+	v, err := scan(s.DB.QueryRow(ctx, `SELECT `+cols+` FROM venues WHERE `+where, token))
 	if err != nil {
 		return v, errs.Wrap(store.MapError(err), "venue by token")
 	}

@@ -673,8 +673,13 @@ func (s *Server) bookingMine(w http.ResponseWriter, r *http.Request, a access.Ac
 			d.Past = append([]booking.Booking{b}, d.Past...)
 		}
 	}
-	if tok, err := s.app.Bookings.FeedToken(ctx, a); err == nil {
-		d.Feed = "/calendar/" + tok + ".ics"
+	tok, err := s.app.Bookings.FeedToken(ctx, a)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	if tok != "" {
+		d.Feed = siteBase(r) + "/calendar/" + tok + ".ics"
 	}
 	s.render(w, r, http.StatusOK, "booking_mine", s.newPage(r, "booking.mine.title", "bookings", d))
 }

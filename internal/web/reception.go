@@ -478,6 +478,10 @@ func (s *Server) rcSaveForm(w http.ResponseWriter, r *http.Request, a access.Act
 	} else {
 		err = perr
 	}
+	if k := errs.As(err).Kind; k == errs.NotFound || k == errs.Forbidden {
+		s.fail(w, r, err, "", nil) // no form for a case one may not edit
+		return
+	}
 	p, ferr := s.rcFormPage(r, a, id, r.PostForm)
 	if ferr != nil {
 		s.fail(w, r, ferr, "", nil)

@@ -104,14 +104,14 @@ func (s *Server) document(r *http.Request, a access.Actor, id int64, name string
 	if !slices.Contains(Docs, name) {
 		return nil, errs.Missing()
 	}
-	if a.IsClient() {
-		return nil, errs.Forbid()
-	}
 	ctx := r.Context()
 	svc := s.app.Reception
 	rc, err := svc.Get(ctx, a, id)
 	if err != nil {
 		return nil, err
+	}
+	if a.IsClient() {
+		return nil, errs.Forbid()
 	}
 	users, err := s.userNames(ctx, a)
 	if err != nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"jiedai/internal/auth"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/reqlog"
 )
 
 // Page is what every template receives.
@@ -85,7 +87,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) renderBuf(w http.ResponseWriter, r *http.Request, name string, p *Page) (buf *bytes.Buffer, ok bool) {
 	t, found := s.pages[name]
 	if !found {
-		s.log.Error("missing template", "name", name)
+		reqlog.Failure(r.Context(), s.log, http.StatusInternalServerError, fmt.Errorf("missing template %q", name))
 		http.Error(w, "template missing", http.StatusInternalServerError)
 		return nil, false
 	}
@@ -96,7 +98,7 @@ func (s *Server) renderBuf(w http.ResponseWriter, r *http.Request, name string, 
 	buf.Reset()
 	if err := t.ExecuteTemplate(buf, name, p); err != nil {
 		s.putBuf(buf)
-		s.log.Error("render template", "name", name, "err", err)
+		reqlog.Failure(r.Context(), s.log, http.StatusInternalServerError, fmt.Errorf("render template %q: %w", name, err))
 		if name != "error" {
 			s.renderError(w, r, http.StatusInternalServerError, "err.internal")
 			return nil, false
@@ -135,9 +137,7 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 // given, as that form re-rendered with the values kept and fields marked.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form string, p *Page) {
 	e := errs.As(err)
-	if e.Kind == errs.Internal {
-		s.log.Error("request failed", "path", r.URL.Path, "err", err)
-	}
+	reqlog.Failure(r.Context(), s.log, e.Status(), err)
 	if n := e.RetryAfter(); n > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(n))
 	}

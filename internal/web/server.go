@@ -92,6 +92,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAttachments(mux)
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
+	s.routesFeeds(mux)
 	return limitLoginBody(s.withSession(mux))
 }
 

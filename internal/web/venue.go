@@ -98,12 +98,11 @@ func (s *Server) venueDetail(w http.ResponseWriter, r *http.Request, a access.Ac
 		return
 	}
 	if d.IsOffice {
-		base := "http://" + r.Host
-		if r.TLS != nil {
-			base = "https://" + r.Host
-		}
+		base := siteBase(r)
 		d.DoorURL = base + "/door/" + v.DoorToken
-		d.FeedURL = base + "/api/v1/venues/" + strconv.FormatInt(v.ID, 10) + "/calendar.ics?token=" + v.FeedToken
+		if !v.FeedRevoked {
+			d.FeedURL = base + "/api/v1/venues/" + strconv.FormatInt(v.ID, 10) + "/calendar.ics?token=" + v.FeedToken
+		}
 		d.QR = qrSVG(d.DoorURL)
 	}
 	p.Data = d
