@@ -55,7 +55,11 @@ func TestInvitationsFollowITIP(t *testing.T) {
 	cancel := string(must(s.Invite(ctx, f.u("owner1"), d.ID)))
 	lib.Check(t, "cancel.ics", []byte(cancel))
 
-	uid := func(s string) string { _, v, _ := strings.Cut(s, "\r\nUID:"); u, _, _ := strings.Cut(v, "\r\n"); return u }
+	uid := func(s string) string {
+		_, v, _ := strings.Cut(s, "\r\nUID:")
+		u, _, _ := strings.Cut(v, "\r\n")
+		return u
+	}
 	if uid(request) == "" || uid(update) != uid(request) || uid(cancel) != uid(request) {
 		t.Errorf("UIDs differ: %q %q %q", uid(request), uid(update), uid(cancel))
 	}
