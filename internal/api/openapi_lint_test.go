@@ -36,7 +36,7 @@ func TestOpenAPISecurityAndServers(t *testing.T) {
 	var doc struct {
 		Servers []struct{ URL string } `json:"servers"`
 		Paths   map[string]map[string]struct {
-			OperationID string                `json:"operationId"`
+			OperationID string                 `json:"operationId"`
 			Security    *[]map[string][]string `json:"security"`
 		} `json:"paths"`
 	}
