@@ -69,7 +69,9 @@ func (s *Service) sendNotice(ctx context.Context, tx *store.Tx, now time.Time, a
 		return err
 	}
 	args := msgArgs(m, s.Loc)
-	args["ics"] = s.inviteURL(m.ID)
+	if args["ics"], err = s.inviteURL(ctx, tx, m.ID); err != nil {
+		return err
+	}
 	return s.notify(ctx, tx, now, users, key, args, Link(m.ID))
 }
 
