@@ -163,12 +163,16 @@ func restoreMsgs(m map[string]any) map[string]any {
 	return m
 }
 
-// message renders a notification for delivery in lang: the title is the
-// first line of the message, the body the key+".body" message if the
-// catalogue has one, else the message itself.
+// message renders a notification for delivery in lang: the title (an
+// e-mail's subject) is the key+".subject" message if the catalogue has one,
+// else the first line of the message; the body the key+".body" message if
+// the catalogue has one, else the message itself.
 func (s *Service) message(lang, key string, args map[string]any, base, link string) channel.Message {
 	text := s.I18n.T(lang, key, args)
 	title, _, _ := strings.Cut(text, "\n")
+	if s.I18n.Has(lang, key+".subject") {
+		title = s.I18n.T(lang, key+".subject", args)
+	}
 	if utf8.RuneCountInString(title) > maxTitle {
 		title = string([]rune(title)[:maxTitle-1]) + "…"
 	}

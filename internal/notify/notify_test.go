@@ -294,6 +294,29 @@ func TestLinksTakeSitePublicURL(t *testing.T) {
 	})
 }
 
+// A message with a ".subject" key goes out with that short subject (the
+// meeting's title) and the whole notice in the body.
+func TestShortSubject(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, storetest.NewTestDB(t, "sqlite"))
+	srv := newHookServer(t)
+	e.svc.HTTP = srv.Client()
+	e.addUser(t, "li", "李雷", "", "", true)
+	e.addHook(t, "前台群", srv.URL+"/hook", "")
+	args := map[string]any{"title": "华润置地年度合作洽谈", "time": "2026-03-04 14:00–15:30", "place": "18 楼 1 号会议室", "ics": "/meetings/3/invite.ics"}
+	e.notify(t, []string{"li"}, "meeting.msg.notice", args, "/meetings/3")
+	if n, err := e.svc.DeliverDue(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("DeliverDue = %d, %v", n, err)
+	}
+	var p struct{ Title, Body string }
+	if err := json.Unmarshal(srv.bodies[0], &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "会议通知：华润置地年度合作洽谈" || !strings.Contains(p.Body, "2026-03-04 14:00–15:30") || !strings.Contains(p.Body, "18 楼 1 号会议室") {
+		t.Fatalf("title %q, body %q", p.Title, p.Body)
+	}
+}
+
 func auditRowsJSON(t *testing.T, db *store.DB, entity string) []string {
 	t.Helper()
 	rows, err := db.Query(context.Background(), `SELECT before_json || after_json FROM audit_log WHERE entity = ? ORDER BY id`, entity)
