@@ -264,7 +264,7 @@ func cmdUserAdd(ctx context.Context, args []string, stdin io.Reader, stdout io.W
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", envOr("JIEDAI_ADDR", "127.0.0.1:8080"), "listen address")
-	baseURL := fs.String("base-url", os.Getenv("JIEDAI_BASE_URL"), "public URL for links in emails and webhooks")
+	baseURL := fs.String("base-url", os.Getenv("JIEDAI_BASE_URL"), "public URL for links in e-mail and robot messages, e.g. https://jiedai.example.cn (overrides the one in the site settings)")
 	db := dbFlag(fs)
 	demoFlag := fs.Bool("demo", false, "load the demo organisation and show demo accounts on the login page")
 	secure := fs.Bool("secure-cookies", os.Getenv("JIEDAI_SECURE_COOKIES") == "1", "mark cookies Secure (serve behind TLS)")
@@ -293,6 +293,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			return err
 		}
 	}
+	a.WarnPublicURL(ctx)
 	h, err := server.Handler(a)
 	if err != nil {
 		return err

@@ -53,6 +53,9 @@ func New(a *app.App) *Server {
 	cfg.DocsPath = ""
 	cfg.SchemasPath = Prefix + "/schemas"
 	cfg.CreateHooks = nil // no $schema links in responses
+	// Paths carry the /api/v1 prefix, so the server is the site's root,
+	// relative to wherever the document is served from.
+	cfg.Servers = []*huma.Server{{URL: "/", Description: "This Jiedai site"}}
 	cfg.Components.SecuritySchemes = map[string]*huma.SecurityScheme{
 		"bearer": {Type: "http", Scheme: "bearer", Description: "API token from POST /api/v1/tokens"},
 	}
@@ -106,7 +109,7 @@ func (s *Server) authenticate(ctx huma.Context, next func(huma.Context)) {
 		lang, signedIn = u.Lang, true
 	}
 	ctx = huma.WithValue(ctx, keyLang, negotiateHuma(ctx, lang))
-	if !signedIn && len(ctx.Operation().Security) > 0 {
+	if !signedIn && needsToken(ctx.Operation()) {
 		// No token on an operation that needs one: 401 before the input
 		// is even read, whatever it holds.
 		l := negotiateHuma(ctx, "")
@@ -165,12 +168,30 @@ func (s *Server) fail(ctx context.Context, err error) *Error {
 	return e
 }
 
-// op describes a route for the OpenAPI document.
+// needsToken reports whether o can only be called with a bearer token:
+// it has security requirements and none of them is empty.
+func needsToken(o *huma.Operation) bool {
+	for _, req := range o.Security {
+		if len(req) == 0 {
+			return false
+		}
+	}
+	return len(o.Security) > 0
+}
+
+// optionalBearer marks o as callable with or without a bearer token.
+func optionalBearer(o huma.Operation) huma.Operation {
+	o.Security = []map[string][]string{{"bearer": {}}, {}}
+	return o
+}
+
+// op describes a route for the OpenAPI document; a public one declares
+// that it needs no token ("security: []").
 func op(method, path, id, summary, tag string, public bool) huma.Operation {
 	o := huma.Operation{OperationID: id, Method: method, Path: Prefix + path, Summary: summary, Tags: []string{tag},
-		MaxBodyBytes: 1 << 20}
-	if !public {
-		o.Security = []map[string][]string{{"bearer": {}}}
+		MaxBodyBytes: 1 << 20, Security: []map[string][]string{{"bearer": {}}}}
+	if public {
+		o.Security = []map[string][]string{}
 	}
 	if method == http.MethodPost && !strings.Contains(path, "{") && id != "create-token" {
 		o.DefaultStatus = http.StatusCreated

@@ -365,7 +365,7 @@ func (s *Server) routesBooking() {
 			}
 			return &venueOut{Status: http.StatusOK, Body: out}, nil
 		})
-	handlePublic(s, op(http.MethodGet, "/venues/{id}/calendar.ics", "venue-calendar", "The venue's calendar (RFC 5545), with a bearer token or ?token=", "venues", true),
+	handlePublic(s, optionalBearer(op(http.MethodGet, "/venues/{id}/calendar.ics", "venue-calendar", "The venue's calendar (RFC 5545), with a bearer token or ?token=", "venues", true)),
 		func(ctx context.Context, in *calendarIn) (*calendarOut, error) {
 			a, _ := ctx.Value(keyActor).(access.Actor)
 			var ven venue.Venue

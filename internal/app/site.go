@@ -44,3 +44,21 @@ func (a *App) ForgetSite() {
 	a.site.at = time.Time{}
 	a.site.mu.Unlock()
 }
+
+// PublicURL is the address links in e-mail and robot messages start with:
+// the --base-url flag, else the site settings' public URL; "" when unset.
+func (a *App) PublicURL(ctx context.Context) string {
+	u, err := settings.PublicURL(ctx, a.DB, a.Config.BaseURL)
+	if err != nil {
+		a.Log.Warn("read the public URL", "err", err)
+	}
+	return u
+}
+
+// WarnPublicURL logs a warning when no public URL is set, since links in
+// e-mail and robot messages are then relative and open nowhere.
+func (a *App) WarnPublicURL(ctx context.Context) {
+	if a.PublicURL(ctx) == "" {
+		a.Log.Warn("public URL unset: links in e-mail and robot messages are relative; set it on /admin/settings or with --base-url")
+	}
+}

@@ -41,7 +41,9 @@ func recipients(b Booking) []int64 {
 }
 
 // tellOwners notifies the requester and the client organisation's users.
-func (s *Service) tellOwners(ctx context.Context, q store.Querier, now time.Time, b Booking, key string) error {
+// extra holds more message values as name, value pairs (the reason of a
+// rejection).
+func (s *Service) tellOwners(ctx context.Context, q store.Querier, now time.Time, b Booking, key string, extra ...any) error {
 	ids := recipients(b)
 	if b.OrgID != 0 {
 		rows, err := q.Query(ctx, `SELECT u.id FROM users u JOIN user_roles r ON r.user_id = u.id WHERE u.org_id = ? AND r.role = ? AND u.active`, b.OrgID, access.Client)
@@ -60,7 +62,11 @@ func (s *Service) tellOwners(ctx context.Context, q store.Querier, now time.Time
 		}
 		rows.Close()
 	}
-	return s.notify(ctx, q, now, ids, key, map[string]any{"title": b.Title, "venue": b.VenueName, "start": s.fmt(b.Start)}, link(b.ID))
+	args := map[string]any{"title": b.Title, "venue": b.VenueName, "start": s.fmt(b.Start)}
+	for i := 0; i+1 < len(extra); i += 2 {
+		args[fmt.Sprint(extra[i])] = extra[i+1]
+	}
+	return s.notify(ctx, q, now, ids, key, args, link(b.ID))
 }
 
 // officeUsers returns the active holders of the office role.
@@ -262,7 +268,7 @@ func (s *Service) Reject(ctx context.Context, a access.Actor, id int64, why stri
 		if err := s.setStatus(ctx, tx, a, b, StatusRejected, ActReject, now, "decided_by = ?, decided_at = ?, decision_reason = ?", store.IDOrNil(a.UserID), store.Ms(now), why); err != nil {
 			return err
 		}
-		return s.tellOwners(ctx, tx, now, b, "booking.msg.rejected")
+		return s.tellOwners(ctx, tx, now, b, "booking.msg.rejected_reason", "reason", why)
 	})
 	if err != nil {
 		return Booking{}, err

@@ -29,6 +29,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 )
 
@@ -403,4 +404,16 @@ func (b *Browser) WaitText(sel, want string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// PrintPDF prints the current page as a person's print dialog does, with
+// the paper size and margins of the page's CSS @page rule (Letter when it
+// has none), and returns the PDF.
+func (b *Browser) PrintPDF() []byte {
+	b.t.Helper()
+	cssSize := true
+	return run(b, "print to PDF", func(ctx context.Context, _ *chromedp.Target) ([]byte, error) {
+		res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &cssSize})
+		return res.Data, err
+	})
 }

@@ -35,6 +35,23 @@ const (
 	MethodCancel  = "CANCEL"
 )
 
+// Participation statuses of an Attendee (RFC 5545 §3.2.12).
+const (
+	PartNeedsAction = "NEEDS-ACTION"
+	PartAccepted    = "ACCEPTED"
+	PartDeclined    = "DECLINED"
+	PartTentative   = "TENTATIVE"
+)
+
+// Attendee is one ATTENDEE of an invitation.
+type Attendee struct {
+	Name string // CN; optional
+	// Address is "mailto:a@b.cn" or "a@b.cn".
+	Address  string
+	PartStat string // PartNeedsAction (default if empty), PartAccepted, PartDeclined or PartTentative
+	Optional bool   // ROLE=OPT-PARTICIPANT instead of REQ-PARTICIPANT
+}
+
 // DefaultProdID is used when Calendar.ProdID is empty.
 const DefaultProdID = "-//Jiedai//Jiedai Calendar//ZH"
 
@@ -54,6 +71,8 @@ type Event struct {
 	// Organizer is optional for feeds and required for invitations. It may
 	// be "mailto:a@b.cn", "a@b.cn" or "张三 <a@b.cn>" (the name becomes CN).
 	Organizer string
+	// Attendees are required for a REQUEST invitation (RFC 5546 §3.2.2).
+	Attendees []Attendee
 }
 
 // Calendar is one VCALENDAR.
@@ -66,11 +85,12 @@ type Calendar struct {
 	Events []Event
 }
 
-// Write writes c as a published calendar feed (METHOD:PUBLISH).
-// Nothing is written if c is invalid.
+// Write writes c as a calendar feed. A feed carries no METHOD: it is not
+// an iTIP message, so its events need no ORGANIZER (RFC 5546 §1.4
+// requires one of every PUBLISH). Nothing is written if c is invalid.
 func Write(w io.Writer, c Calendar) error {
 	var b bytes.Buffer
-	if err := encode(&b, c, "PUBLISH"); err != nil {
+	if err := encode(&b, c, ""); err != nil {
 		return err
 	}
 	if _, err := w.Write(b.Bytes()); err != nil {
@@ -80,10 +100,12 @@ func Write(w io.Writer, c Calendar) error {
 }
 
 // WriteInvite writes c, which must hold exactly one event with an
-// Organizer, as an email invitation with method MethodRequest or
-// MethodCancel. For MethodCancel the event is written with
-// STATUS:CANCELLED whatever its Status; callers should increment Sequence
-// before cancelling. Nothing is written if the arguments are invalid.
+// Organizer, as an email invitation with method MethodRequest (which
+// needs at least one attendee) or MethodCancel. An update or a
+// cancellation keeps the UID and has a higher Sequence than the
+// invitation before it (RFC 5546 §2.1.4). For MethodCancel the event is
+// written with STATUS:CANCELLED whatever its Status. Nothing is written if
+// the arguments are invalid.
 func WriteInvite(w io.Writer, c Calendar, method string) error {
 	method = strings.ToUpper(method)
 	if method != MethodRequest && method != MethodCancel {
@@ -95,6 +117,9 @@ func WriteInvite(w io.Writer, c Calendar, method string) error {
 	ev := c.Events[0]
 	if ev.Organizer == "" {
 		return fmt.Errorf("ics: invite event %q: organizer is required", ev.UID)
+	}
+	if method == MethodRequest && len(ev.Attendees) == 0 {
+		return fmt.Errorf("ics: invite event %q: a request needs at least one attendee", ev.UID)
 	}
 	switch {
 	case method == MethodCancel:
@@ -134,7 +159,9 @@ func encode(b *bytes.Buffer, c Calendar, method string) error {
 	writeFolded(b, "VERSION:2.0")
 	writeFolded(b, "PRODID:"+escapeText(prodID))
 	writeFolded(b, "CALSCALE:GREGORIAN")
-	writeFolded(b, "METHOD:"+method)
+	if method != "" {
+		writeFolded(b, "METHOD:"+method)
+	}
 	if c.Name != "" {
 		writeFolded(b, "X-WR-CALNAME:"+escapeText(c.Name))
 	}
@@ -179,25 +206,36 @@ func validate(ev Event) error {
 		}
 	}
 	if ev.Organizer != "" {
-		if _, _, err := organizer(ev.Organizer); err != nil {
+		if _, _, err := calAddress("organizer", ev.Organizer); err != nil {
 			return err
+		}
+	}
+	for i, at := range ev.Attendees {
+		if _, _, err := calAddress(fmt.Sprintf("attendee %d", i+1), at.Address); err != nil {
+			return err
+		}
+		switch at.PartStat {
+		case "", PartNeedsAction, PartAccepted, PartDeclined, PartTentative:
+		default:
+			return fmt.Errorf("attendee %d: partstat %q: want NEEDS-ACTION, ACCEPTED, DECLINED or TENTATIVE", i+1, at.PartStat)
 		}
 	}
 	return nil
 }
 
-// organizer splits s into a display name and a mailto: URI.
-func organizer(s string) (name, uri string, err error) {
+// calAddress splits s, the address of what, into a display name and a
+// mailto: URI.
+func calAddress(what, s string) (name, uri string, err error) {
 	addr := strings.TrimSpace(s)
 	if len(addr) >= 7 && strings.EqualFold(addr[:7], "mailto:") {
 		addr = addr[7:]
 	}
 	a, err := mail.ParseAddress(addr)
 	if err != nil {
-		return "", "", fmt.Errorf("organizer %q: %w", s, err)
+		return "", "", fmt.Errorf("%s %q: %w", what, s, err)
 	}
 	uri = "mailto:" + a.Address
-	if err := checkRaw("organizer", uri); err != nil {
+	if err := checkRaw(what, uri); err != nil {
 		return "", "", err
 	}
 	return a.Name, uri, nil
@@ -240,12 +278,15 @@ func writeEvent(b *bytes.Buffer, ev Event, tzid string, loc *time.Location) {
 		writeFolded(b, "URL:"+ev.URL)
 	}
 	if ev.Organizer != "" {
-		name, uri, _ := organizer(ev.Organizer) // checked by validate
+		name, uri, _ := calAddress("organizer", ev.Organizer) // checked by validate
 		if name != "" {
 			writeFolded(b, "ORGANIZER;CN="+paramValue(name)+":"+uri)
 		} else {
 			writeFolded(b, "ORGANIZER:"+uri)
 		}
+	}
+	for _, at := range ev.Attendees {
+		writeFolded(b, attendeeLine(at))
 	}
 	if !ev.Created.IsZero() {
 		writeFolded(b, "CREATED:"+ev.Created.UTC().Format(utcLayout))
@@ -267,4 +308,24 @@ func dateTime(t time.Time, tzid string, loc *time.Location) string {
 		return ":" + t.UTC().Format(utcLayout)
 	}
 	return ";TZID=" + paramValue(tzid) + ":" + t.In(loc).Format(localLayout)
+}
+
+// attendeeLine is the ATTENDEE content line of at, which validate checked.
+func attendeeLine(at Attendee) string {
+	_, uri, _ := calAddress("attendee", at.Address)
+	role, part := "REQ-PARTICIPANT", at.PartStat
+	if at.Optional {
+		role = "OPT-PARTICIPANT"
+	}
+	if part == "" {
+		part = PartNeedsAction
+	}
+	line := "ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=" + role + ";PARTSTAT=" + part
+	if part == PartNeedsAction {
+		line += ";RSVP=TRUE"
+	}
+	if name := strings.TrimSpace(at.Name); name != "" {
+		line += ";CN=" + paramValue(name)
+	}
+	return line + ":" + uri
 }

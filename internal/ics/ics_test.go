@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"jiedai/internal/ics"
+	"jiedai/internal/ics/icstest"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files in testdata")
@@ -49,6 +50,10 @@ func sampleCalendar(t testing.TB) ics.Calendar {
 				LastModified: modified,
 				URL:          "https://jiedai.example.cn/bookings/1001",
 				Organizer:    "王经理 <wang@example.cn>",
+				Attendees: []ics.Attendee{
+					{Name: "李四, 财务部", Address: "li@example.cn", PartStat: ics.PartAccepted},
+					{Name: "赵六", Address: "mailto:zhao@example.cn", Optional: true},
+				},
 			},
 			{
 				UID:          "booking-1002@jiedai.example.cn",
@@ -60,7 +65,6 @@ func sampleCalendar(t testing.TB) ics.Calendar {
 				Status:       ics.StatusCancelled,
 				Created:      created,
 				LastModified: modified,
-				Organizer:    "mailto:admin@example.cn",
 			},
 		},
 	}
@@ -300,6 +304,86 @@ func TestInvalid(t *testing.T) {
 	noOrg.Organizer = ""
 	if err := ics.WriteInvite(&buf, ics.Calendar{Events: []ics.Event{noOrg}}, "REQUEST"); err == nil {
 		t.Error("WriteInvite accepted an event without organizer")
+	}
+	if err := ics.WriteInvite(&buf, ics.Calendar{Events: []ics.Event{ok}}, "REQUEST"); err == nil {
+		t.Error("WriteInvite accepted a request without attendees")
+	}
+	for name, at := range map[string]ics.Attendee{
+		"address":  {Address: "nobody"},
+		"partstat": {Address: "a@b.cn", PartStat: "MAYBE"},
+	} {
+		ev := ok
+		ev.Attendees = []ics.Attendee{at}
+		if err := ics.WriteInvite(&buf, ics.Calendar{Events: []ics.Event{ev}}, "REQUEST"); err == nil {
+			t.Errorf("WriteInvite accepted a bad attendee %s", name)
+		}
+	}
+}
+
+// A feed is not an iTIP message: no METHOD, so events need no organizer.
+func TestFeedHasNoMethod(t *testing.T) {
+	var buf bytes.Buffer
+	if err := ics.Write(&buf, sampleCalendar(t)); err != nil {
+		t.Fatal(err)
+	}
+	if got := properties(t, buf.String())["METHOD"]; len(got) != 0 {
+		t.Errorf("feed METHOD = %q, want none", got)
+	}
+}
+
+// An invitation names every attendee with a participation status.
+func TestInviteAttendees(t *testing.T) {
+	c := sampleCalendar(t)
+	c.Events = c.Events[:1]
+	var buf bytes.Buffer
+	if err := ics.WriteInvite(&buf, c, ics.MethodRequest); err != nil {
+		t.Fatal(err)
+	}
+	out := unfold(buf.String())
+	for _, want := range []string{
+		"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=REQ-PARTICIPANT;PARTSTAT=ACCEPTED;CN=\"李四, 财务部\":mailto:li@example.cn\r\n",
+		"ATTENDEE;CUTYPE=INDIVIDUAL;ROLE=OPT-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE;CN=赵六:mailto:zhao@example.cn\r\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("invite lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// libical, with its RFC 5546 restriction check, accepts every kind of
+// file this package writes: feeds in a fixed and a DST zone and in UTC,
+// an empty feed, and an invitation, its update and its cancellation.
+func TestLibicalAccepts(t *testing.T) {
+	lib := icstest.New(t)
+	files := map[string]func(c ics.Calendar, w *bytes.Buffer) error{}
+	files["feed.ics"] = func(c ics.Calendar, w *bytes.Buffer) error { return ics.Write(w, c) }
+	files["feed_utc.ics"] = func(c ics.Calendar, w *bytes.Buffer) error { c.TZID = ""; return ics.Write(w, c) }
+	files["feed_dst.ics"] = func(c ics.Calendar, w *bytes.Buffer) error { c.TZID = "America/New_York"; return ics.Write(w, c) }
+	files["feed_empty.ics"] = func(c ics.Calendar, w *bytes.Buffer) error { c.Events = nil; return ics.Write(w, c) }
+	files["request.ics"] = func(c ics.Calendar, w *bytes.Buffer) error {
+		c.Events = c.Events[:1]
+		return ics.WriteInvite(w, c, ics.MethodRequest)
+	}
+	files["update.ics"] = func(c ics.Calendar, w *bytes.Buffer) error {
+		c.Events = c.Events[:1]
+		c.Events[0].Sequence++
+		c.Events[0].Start = c.Events[0].Start.Add(time.Hour)
+		c.Events[0].End = c.Events[0].End.Add(time.Hour)
+		return ics.WriteInvite(w, c, ics.MethodRequest)
+	}
+	files["cancel.ics"] = func(c ics.Calendar, w *bytes.Buffer) error {
+		c.Events = c.Events[:1]
+		c.Events[0].Sequence += 2
+		return ics.WriteInvite(w, c, ics.MethodCancel)
+	}
+	for name, write := range files {
+		t.Run(name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := write(sampleCalendar(t), &buf); err != nil {
+				t.Fatal(err)
+			}
+			lib.Check(t, name, buf.Bytes())
+		})
 	}
 }
 

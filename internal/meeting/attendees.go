@@ -166,7 +166,11 @@ func (s *Service) DecideLeave(ctx context.Context, a access.Actor, id, attendeeI
 		}
 		if approve && at.LeaveSubstituteID != 0 && (m.Status == StatusNotified) {
 			args := msgArgs(m, s.Loc)
-			args["ics"] = s.inviteURL(id)
+			link, err := s.inviteURL(ctx, tx, id)
+			if err != nil {
+				return err
+			}
+			args["ics"] = link
 			return s.notify(ctx, tx, now, []int64{at.LeaveSubstituteID}, "meeting.msg.substitute", args, Link(id))
 		}
 		return nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -68,7 +69,9 @@ func (s *Service) sendNotice(ctx context.Context, tx *store.Tx, now time.Time, a
 		return err
 	}
 	args := msgArgs(m, s.Loc)
-	args["ics"] = s.inviteURL(m.ID)
+	if args["ics"], err = s.inviteURL(ctx, tx, m.ID); err != nil {
+		return err
+	}
 	return s.notify(ctx, tx, now, users, key, args, Link(m.ID))
 }
 
@@ -113,6 +116,10 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 	if err != nil {
 		return nil, err
 	}
+	attendees, err := inviteAttendees(ctx, s.DB, m)
+	if err != nil {
+		return nil, err
+	}
 	var desc strings.Builder
 	if m.Purpose != "" {
 		desc.WriteString(m.Purpose)
@@ -128,7 +135,7 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 	ev := ics.Event{
 		UID: fmt.Sprintf("meeting-%d@jiedai", m.ID), Sequence: m.NoticeSeq, Start: m.StartAt, End: m.EndAt,
 		Summary: m.Title, Description: strings.TrimSpace(desc.String()), Location: m.Place,
-		Created: m.CreatedAt, LastModified: m.UpdatedAt, URL: "", Organizer: org,
+		Created: m.CreatedAt, LastModified: m.UpdatedAt, URL: "", Organizer: org, Attendees: attendees,
 	}
 	method := ics.MethodRequest
 	if m.Status == StatusCancelled {
@@ -144,8 +151,7 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 // organizer is the host's name and address for the invitation, or the
 // site's no-reply address when the host has none.
 func organizer(ctx context.Context, q store.Querier, m Meeting) (string, error) {
-	var name, email string
-	err := q.QueryRow(ctx, `SELECT CASE WHEN display_name = '' THEN username ELSE display_name END, email FROM users WHERE id = ?`, m.HostID).Scan(&name, &email)
+	name, email, err := userAddress(ctx, q, m.HostID)
 	if err != nil {
 		return "", fmt.Errorf("host of meeting %d: %w", m.ID, err)
 	}
@@ -154,4 +160,63 @@ func organizer(ctx context.Context, q store.Querier, m Meeting) (string, error) 
 	}
 	name = strings.NewReplacer(`"`, "", "<", "", ">", "", "\r", "", "\n", "").Replace(name)
 	return fmt.Sprintf("%q <%s>", name, email), nil
+}
+
+// userAddress is a user's display name and e-mail address.
+func userAddress(ctx context.Context, q store.Querier, id int64) (name, email string, err error) {
+	err = q.QueryRow(ctx, `SELECT CASE WHEN display_name = '' THEN username ELSE display_name END, email FROM users WHERE id = ?`, id).Scan(&name, &email)
+	return name, email, err
+}
+
+// inviteAttendees names everyone the invitation goes to (RFC 5546 needs
+// every attendee of a REQUEST): the host, the recorder and each attendee
+// with their reply as participation status (declined or on approved leave:
+// DECLINED). People without an e-mail address, outside guests included,
+// get a placeholder address under the reserved domain .invalid.
+func inviteAttendees(ctx context.Context, q store.Querier, m Meeting) ([]ics.Attendee, error) {
+	ats, err := loadAttendees(ctx, q, m.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []ics.Attendee
+	seen := map[int64]bool{}
+	user := func(id int64, part string, optional bool) error {
+		if id == 0 || seen[id] {
+			return nil
+		}
+		seen[id] = true
+		name, email, err := userAddress(ctx, q, id)
+		if err != nil {
+			return fmt.Errorf("attendee user %d of meeting %d: %w", id, m.ID, err)
+		}
+		if _, err := mail.ParseAddress(email); err != nil {
+			email = fmt.Sprintf("user-%d@jiedai.invalid", id)
+		}
+		out = append(out, ics.Attendee{Name: name, Address: email, PartStat: part, Optional: optional})
+		return nil
+	}
+	if err := user(m.HostID, ics.PartAccepted, false); err != nil {
+		return nil, err
+	}
+	for _, at := range ats {
+		part := ics.PartNeedsAction
+		switch {
+		case at.LeaveStatus == LeaveApproved || at.Reply == ReplyDeclined:
+			part = ics.PartDeclined
+		case at.Reply == ReplyAccepted:
+			part = ics.PartAccepted
+		}
+		optional := at.Kind != KindRequired
+		if at.IsGuest() {
+			out = append(out, ics.Attendee{Name: at.GuestName, Address: fmt.Sprintf("guest-%d@jiedai.invalid", at.ID), PartStat: part, Optional: optional})
+			continue
+		}
+		if err := user(at.UserID, part, optional); err != nil {
+			return nil, err
+		}
+	}
+	if err := user(m.RecorderID, ics.PartNeedsAction, false); err != nil {
+		return nil, err
+	}
+	return out, nil
 }

@@ -11,6 +11,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
+	"jiedai/internal/settings"
 	"jiedai/internal/store"
 )
 
@@ -33,14 +34,19 @@ type Service struct {
 	Schedule Scheduler
 	// Reschedule moves a job that may already exist (a changed deadline).
 	Reschedule Scheduler
-	// BaseURL makes the calendar invitation's link in messages absolute
-	// (emails and group-chat robots open it outside Jiedai).
+	// BaseURL (the --base-url flag) makes the calendar invitation's link
+	// in messages absolute (emails and group-chat robots open it outside
+	// Jiedai); when empty the site settings' public URL does.
 	BaseURL string
 }
 
 // inviteURL is the invitation's address as put in messages.
-func (s *Service) inviteURL(id int64) string {
-	return strings.TrimRight(s.BaseURL, "/") + InviteLink(id)
+func (s *Service) inviteURL(ctx context.Context, q store.Querier, id int64) (string, error) {
+	base, err := settings.PublicURL(ctx, q, s.BaseURL)
+	if err != nil {
+		return "", fmt.Errorf("invitation link of meeting %d: %w", id, err)
+	}
+	return base + InviteLink(id), nil
 }
 
 // New returns the meeting service. Notify and Schedule may be set

@@ -25,6 +25,7 @@ import (
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/notify/channel"
+	"jiedai/internal/settings"
 	"jiedai/internal/store"
 )
 
@@ -68,7 +69,10 @@ type Service struct {
 	Log   *slog.Logger
 	HTTP  *http.Client // for webhooks; nil uses the channel's default client
 
-	BaseURL     string // makes relative links absolute in emails and webhooks, e.g. https://jiedai.example.com
+	// BaseURL (the --base-url flag) makes relative links absolute in
+	// emails and webhooks, e.g. https://jiedai.example.com; when empty the
+	// site settings' public URL does (settings.PublicURL).
+	BaseURL     string
 	DefaultLang string // for webhooks and users without a language; zh-Hans when empty
 	MaxAttempts int    // failed sends before a delivery is marked failed
 	// Backoff gives the wait after the n-th failed send; by default 1 min
@@ -159,12 +163,16 @@ func restoreMsgs(m map[string]any) map[string]any {
 	return m
 }
 
-// message renders a notification for delivery in lang: the title is the
-// first line of the message, the body the key+".body" message if the
-// catalogue has one, else the message itself.
-func (s *Service) message(lang, key string, args map[string]any, link string) channel.Message {
+// message renders a notification for delivery in lang: the title (an
+// e-mail's subject) is the key+".subject" message if the catalogue has one,
+// else the first line of the message; the body the key+".body" message if
+// the catalogue has one, else the message itself.
+func (s *Service) message(lang, key string, args map[string]any, base, link string) channel.Message {
 	text := s.I18n.T(lang, key, args)
 	title, _, _ := strings.Cut(text, "\n")
+	if s.I18n.Has(lang, key+".subject") {
+		title = s.I18n.T(lang, key+".subject", args)
+	}
 	if utf8.RuneCountInString(title) > maxTitle {
 		title = string([]rune(title)[:maxTitle-1]) + "…"
 	}
@@ -172,14 +180,17 @@ func (s *Service) message(lang, key string, args map[string]any, link string) ch
 	if s.I18n.Has(lang, key+".body") {
 		body = s.I18n.T(lang, key+".body", args)
 	}
-	return channel.Message{Title: title, Body: body, Link: s.absLink(link)}
+	return channel.Message{Title: title, Body: body, Link: AbsLink(base, link)}
 }
 
-func (s *Service) absLink(link string) string {
-	if link == "" || s.BaseURL == "" || !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+// AbsLink puts base, the site's public URL, before link when link is a
+// path inside the site; other links, and any link when base is empty,
+// are returned as they are.
+func AbsLink(base, link string) string {
+	if link == "" || base == "" || !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
 		return link
 	}
-	return strings.TrimRight(s.BaseURL, "/") + link
+	return strings.TrimRight(base, "/") + link
 }
 
 type recipient struct {
@@ -235,6 +246,10 @@ func (s *Service) Notify(ctx context.Context, q store.Querier, now time.Time, us
 	if err != nil {
 		return err
 	}
+	base, err := settings.PublicURL(ctx, q, s.BaseURL)
+	if err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
 	ms := store.Ms(now)
 	var hookNames []string
 	for _, r := range rs {
@@ -242,7 +257,7 @@ func (s *Service) Notify(ctx context.Context, q store.Querier, now time.Time, us
 			return fmt.Errorf("notify: insert inbox entry for user %d: %w", r.id, err)
 		}
 		if r.email2 && r.email != "" && smtp.Enabled {
-			if err := s.queue(ctx, q, ms, ChannelEmail, r.email, r.id, 0, s.message(s.lang(r.lang), key, args, link)); err != nil {
+			if err := s.queue(ctx, q, ms, ChannelEmail, r.email, r.id, 0, s.message(s.lang(r.lang), key, args, base, link)); err != nil {
 				return err
 			}
 		}
@@ -261,7 +276,7 @@ func (s *Service) Notify(ctx context.Context, q store.Querier, now time.Time, us
 		return nil
 	}
 	lang := s.lang("")
-	m := s.message(lang, key, args, link)
+	m := s.message(lang, key, args, base, link)
 	m.Body += "\n" + s.I18n.T(lang, "notify.webhook_recipients", map[string]any{"names": strings.Join(hookNames, s.I18n.T(lang, "notify.name_separator", nil))})
 	for _, h := range hooks {
 		if err := s.queue(ctx, q, ms, ChannelWebhook, h.Name, 0, h.ID, m); err != nil {

@@ -22,6 +22,7 @@ import (
 	"jiedai/internal/notify"
 	"jiedai/internal/notify/channel"
 	"jiedai/internal/notify/channel/smtptest"
+	"jiedai/internal/settings"
 	"jiedai/internal/store"
 	"jiedai/internal/storetest"
 )
@@ -256,6 +257,64 @@ func TestWebhookDelivery(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Without the --base-url flag, links in robot messages start with the
+// public URL of the site settings, and stay relative when that is unset.
+func TestLinksTakeSitePublicURL(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		e := newEnv(t, db)
+		e.svc.BaseURL = ""
+		srv := newHookServer(t)
+		e.svc.HTTP = srv.Client()
+		e.addUser(t, "li", "李雷", "", "", true)
+		e.addHook(t, "前台群", srv.URL+"/hook", "")
+		e.notify(t, []string{"li"}, "notify.approval.waiting", map[string]any{"title": "会议室预订"}, "/approvals/9")
+		site := settings.DefaultSite()
+		site.BaseURL = "https://jiedai.example.cn/"
+		if err := db.InTx(ctx, func(tx *store.Tx) error { _, err := settings.SaveSite(ctx, tx, t0, admin, site); return err }); err != nil {
+			t.Fatal(err)
+		}
+		e.notify(t, []string{"li"}, "notify.approval.waiting", map[string]any{"title": "会议室预订"}, "/approvals/10")
+		if n, err := e.svc.DeliverDue(ctx, 10); err != nil || n != 2 {
+			t.Fatalf("DeliverDue = %d, %v", n, err)
+		}
+		var links []string
+		for _, body := range srv.bodies {
+			var p struct{ Link string }
+			if err := json.Unmarshal(body, &p); err != nil {
+				t.Fatal(err)
+			}
+			links = append(links, p.Link)
+		}
+		if fmt.Sprint(links) != "[/approvals/9 https://jiedai.example.cn/approvals/10]" {
+			t.Fatalf("links = %q", links)
+		}
+	})
+}
+
+// A message with a ".subject" key goes out with that short subject (the
+// meeting's title) and the whole notice in the body.
+func TestShortSubject(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t, storetest.NewTestDB(t, "sqlite"))
+	srv := newHookServer(t)
+	e.svc.HTTP = srv.Client()
+	e.addUser(t, "li", "李雷", "", "", true)
+	e.addHook(t, "前台群", srv.URL+"/hook", "")
+	args := map[string]any{"title": "华润置地年度合作洽谈", "time": "2026-03-04 14:00–15:30", "place": "18 楼 1 号会议室", "ics": "/meetings/3/invite.ics"}
+	e.notify(t, []string{"li"}, "meeting.msg.notice", args, "/meetings/3")
+	if n, err := e.svc.DeliverDue(ctx, 10); err != nil || n != 1 {
+		t.Fatalf("DeliverDue = %d, %v", n, err)
+	}
+	var p struct{ Title, Body string }
+	if err := json.Unmarshal(srv.bodies[0], &p); err != nil {
+		t.Fatal(err)
+	}
+	if p.Title != "会议通知：华润置地年度合作洽谈" || !strings.Contains(p.Body, "2026-03-04 14:00–15:30") || !strings.Contains(p.Body, "18 楼 1 号会议室") {
+		t.Fatalf("title %q, body %q", p.Title, p.Body)
+	}
 }
 
 func auditRowsJSON(t *testing.T, db *store.DB, entity string) []string {

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"regexp"
 	"strings"
@@ -122,6 +123,10 @@ type Site struct {
 	LogoID   int64  `json:"logo_id,omitempty"` // attachment id of the logo, 0 for none
 	TimeZone string `json:"time_zone"`         // IANA zone, e.g. Asia/Shanghai
 	Currency string `json:"currency"`          // ISO 4217 code; amounts are in its minor unit
+	// BaseURL is the address people reach the site at, such as
+	// https://jiedai.example.cn; links in e-mail and robot messages start
+	// with it. Empty leaves them relative.
+	BaseURL string `json:"base_url,omitempty"`
 }
 
 // Defaults of a site never configured.
@@ -129,6 +134,7 @@ const (
 	DefaultTimeZone = "Asia/Shanghai"
 	DefaultCurrency = "CNY"
 	MaxSiteName     = 100
+	MaxBaseURL      = 200
 )
 
 var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
@@ -183,6 +189,10 @@ func SaveSite(ctx context.Context, q store.Querier, now time.Time, a access.Acto
 	if !currencyRE.MatchString(s.Currency) {
 		l.Add("currency", "err.settings.currency")
 	}
+	s.BaseURL = strings.TrimRight(strings.TrimSpace(s.BaseURL), "/")
+	if !ValidBaseURL(s.BaseURL) {
+		l.Add("base_url", "err.settings.base_url")
+	}
 	if err := l.Err(); err != nil {
 		return Site{}, err
 	}
@@ -190,4 +200,29 @@ func SaveSite(ctx context.Context, q store.Querier, now time.Time, a access.Acto
 		return Site{}, err
 	}
 	return s, nil
+}
+
+// ValidBaseURL reports whether u is empty or an absolute http(s) address
+// with a host and no user, query or fragment, at most MaxBaseURL bytes.
+func ValidBaseURL(u string) bool {
+	if u == "" {
+		return true
+	}
+	p, err := url.Parse(u)
+	return err == nil && len(u) <= MaxBaseURL && (p.Scheme == "http" || p.Scheme == "https") && p.Host != "" &&
+		p.User == nil && p.RawQuery == "" && p.Fragment == "" && !p.ForceQuery && !strings.ContainsAny(u, " \t\r\n")
+}
+
+// PublicURL is the address links in messages start with: override (the
+// --base-url flag) when given, else the site's BaseURL; "" when neither
+// is set, and links stay relative.
+func PublicURL(ctx context.Context, q store.Querier, override string) (string, error) {
+	if override != "" {
+		return strings.TrimRight(override, "/"), nil
+	}
+	s, err := GetSite(ctx, q)
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(s.BaseURL, "/"), nil
 }

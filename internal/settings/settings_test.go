@@ -164,3 +164,33 @@ func TestTypedValues(t *testing.T) {
 		}
 	})
 }
+
+// The public URL is saved from the site settings, checked, without a
+// trailing slash; the --base-url flag overrides it.
+func TestPublicURL(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if u, err := settings.PublicURL(ctx, db, ""); err != nil || u != "" {
+			t.Fatalf("unset public URL = %q, %v", u, err)
+		}
+		site := settings.DefaultSite()
+		for _, bad := range []string{"jiedai.example.cn", "ftp://jiedai.example.cn", "https://", "https://a.cn/?x=1", "https://a.cn/#x", "https://u:p@a.cn", "https://a.cn/" + strings.Repeat("x", 200), "/bookings"} {
+			site.BaseURL = bad
+			var e *errs.Error
+			if _, err := save(db, admin, site); !errors.As(err, &e) || e.Field != "base_url" || e.Key != "err.settings.base_url" {
+				t.Errorf("base URL %q: error %v, want err.settings.base_url", bad, err)
+			}
+		}
+		site.BaseURL = " https://jiedai.example.cn/ "
+		saved, err := save(db, admin, site)
+		if err != nil || saved.BaseURL != "https://jiedai.example.cn" {
+			t.Fatalf("saved %+v, %v", saved, err)
+		}
+		if u, err := settings.PublicURL(ctx, db, ""); err != nil || u != "https://jiedai.example.cn" {
+			t.Fatalf("public URL = %q, %v", u, err)
+		}
+		if u, _ := settings.PublicURL(ctx, db, "http://10.0.0.5:8080/"); u != "http://10.0.0.5:8080" {
+			t.Fatalf("the flag does not override: %q", u)
+		}
+	})
+}

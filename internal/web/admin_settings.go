@@ -28,14 +28,25 @@ func (s *Server) routesAdminSettings(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.authed(s.retryJob, access.Admin))
 }
 
+// siteSettingsData tells the settings page which public URL links use
+// and whether the --base-url flag overrides the one saved here.
+type siteSettingsData struct {
+	PublicURL string // "" when unset: links in messages are relative
+	Override  string // the --base-url flag, "" when not given
+}
+
+func (s *Server) siteSettingsPage(r *http.Request) *Page {
+	return s.newPage(r, "settings.title", "admin", &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL})
+}
+
 func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	site, err := settings.GetSite(r.Context(), s.app.DB)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	p := s.newPage(r, "settings.title", "admin", nil)
-	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}}
+	p := s.siteSettingsPage(r)
+	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL}}
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
@@ -47,12 +58,12 @@ func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a acce
 		if err != nil {
 			return err
 		}
-		cur.Name, cur.TimeZone, cur.Currency = f.Get("name"), f.Get("time_zone"), f.Get("currency")
+		cur.Name, cur.TimeZone, cur.Currency, cur.BaseURL = f.Get("name"), f.Get("time_zone"), f.Get("currency"), f.Get("base_url")
 		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
 		return err
 	})
 	if err != nil {
-		s.fail(w, r, err, "admin_settings", s.newPage(r, "settings.title", "admin", nil))
+		s.fail(w, r, err, "admin_settings", s.siteSettingsPage(r))
 		return
 	}
 	s.app.ForgetSite()

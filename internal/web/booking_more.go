@@ -385,10 +385,20 @@ func (s *Server) utilExcel(w http.ResponseWriter, r *http.Request, a access.Acto
 		_ = f.SetCellValue(sheet, cell, l.T(h))
 	}
 	for i, row := range d.Rows {
-		vals := []any{d.Names[i], round1(row.OpenHours), round1(row.BookedHours), round1(row.Percent), row.Bookings, round1(row.ClientHours), row.NoShows, row.Cancelled, float64(row.QuotedFen) / 100}
+		vals := []any{d.Names[i], round1(row.OpenHours), round1(row.BookedHours), row.Percent / 100, row.Bookings, round1(row.ClientHours), row.NoShows, row.Cancelled, float64(row.QuotedFen) / 100}
 		for j, v := range vals {
 			cell, _ := excelize.CoordinatesToCellName(j+1, i+4)
 			_ = f.SetCellValue(sheet, cell, v)
+		}
+	}
+	// Hours, the share booked and the amount quoted are numbers with a
+	// number format, so a spreadsheet can add them up.
+	if last := len(d.Rows) + 3; last > 3 {
+		for col, format := range map[string]string{"B": "0.0", "C": "0.0", "D": "0.0%", "E": "0", "F": "0.0", "G": "0", "H": "0", "I": fmtMoney} {
+			style, err := f.NewStyle(&excelize.Style{CustomNumFmt: &format})
+			if err == nil {
+				_ = f.SetCellStyle(sheet, col+"4", fmt.Sprintf("%s%d", col, last), style)
+			}
 		}
 	}
 	_ = f.SetColWidth(sheet, "A", "A", 24)

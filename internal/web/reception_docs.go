@@ -31,7 +31,18 @@ type DocCell struct {
 	Text  string
 	Label bool // a printed label (shaded)
 	Span  int  // columns spanned, at least 1
+	// NumFmt, when set, makes the Excel cell the number Num shown with
+	// this number format (money, percentages, counts), not the text.
+	NumFmt string
+	Num    float64
 }
+
+// Excel number formats of numeric cells.
+const (
+	fmtMoney   = `"¥"#,##0.00`
+	fmtPercent = `0%`
+	fmtCount   = `0`
+)
 
 // DocTable is one table of a document: optional key/value lines above it,
 // a header row and body rows of Cols columns.
@@ -46,13 +57,14 @@ type DocTable struct {
 
 // Document is a printable attachment.
 type Document struct {
-	Name    string // application, duties, materials, survey
-	Title   string
-	Tables  []DocTable
-	Sign    []string // signature lines under the form
-	Subject string   // the case: code and guest organisation
-	CaseID  int64
-	Colon   string // between a label and its value, in the reader's language
+	Name     string // application, duties, materials, survey
+	Title    string
+	Tables   []DocTable
+	Sign     []string // signature lines under the form
+	Subject  string   // the case: code and guest organisation
+	CaseLine string   // the case and client named under the title of the Excel sheet
+	CaseID   int64
+	Colon    string // between a label and its value, in the reader's language
 }
 
 func (s *Server) routesReceptionDocs(mux *http.ServeMux) {
@@ -118,7 +130,8 @@ func (s *Server) document(r *http.Request, a access.Actor, id int64, name string
 		return nil, err
 	}
 	l := s.app.I18n.For(langFrom(r))
-	doc := &Document{Name: name, Subject: rc.Code + " " + rc.OrgName, CaseID: rc.ID, Colon: l.T("common.colon")}
+	doc := &Document{Name: name, Subject: rc.Code + " " + rc.OrgName, CaseID: rc.ID, Colon: l.T("common.colon"),
+		CaseLine: l.T("outside.doc_case", "code", rc.Code, "org", rc.OrgName)}
 	switch name {
 	case "application":
 		names, _, err := s.deptNames(r)
@@ -235,11 +248,21 @@ func money(fen int64) string {
 	return fmt.Sprintf("¥%d.%02d", fen/100, fen%100)
 }
 
-func count(n int) string {
-	if n == 0 {
-		return ""
+// moneyCell is an amount in fen: text on the page, a number in yuan with
+// a money format in Excel; empty when zero.
+func moneyCell(fen int64, span int) DocCell {
+	if fen == 0 {
+		return val("", span)
 	}
-	return strconv.Itoa(n)
+	return DocCell{Text: money(fen), Span: span, NumFmt: fmtMoney, Num: float64(fen) / 100}
+}
+
+// countCell is a whole number; empty when zero unless always.
+func countCell(n int, span int, always bool) DocCell {
+	if n == 0 && !always {
+		return val("", span)
+	}
+	return DocCell{Text: strconv.Itoa(n), Span: span, NumFmt: fmtCount, Num: float64(n)}
 }
 
 func docApplication(doc *Document, l *i18n.Localizer, cfg reception.Config, rc reception.Reception, users map[int64]string, dept string, headOK bool) {
@@ -254,8 +277,8 @@ func docApplication(doc *Document, l *i18n.Localizer, cfg reception.Config, rc r
 		{label(l, "reception.f.applicant", 1), val(users[rc.ApplicantID], 1), label(l, "reception.f.department", 1), val(dept, 2), label(l, "reception.f.liaison", 1), val(users[rc.LiaisonID], 2)},
 		{label(l, "reception.f.org", 1), val(rc.OrgName, 7)},
 		{label(l, "reception.f.purpose", 1), val(rc.Purpose, 7)},
-		{label(l, "reception.f.visit_date", 1), val(rc.VisitDate, 1), label(l, "reception.f.arrival_time", 1), val(rc.ArrivalTime, 2), label(l, "reception.f.budget", 1), val(money(rc.BudgetFen), 2)},
-		{label(l, "reception.f.companions", 1), val(count(f.Companions), 1), label(l, "reception.f.arrival_mode", 1), val(mode, 2), label(l, "reception.f.plate_no", 1), val(f.PlateNo, 2)},
+		{label(l, "reception.f.visit_date", 1), val(rc.VisitDate, 1), label(l, "reception.f.arrival_time", 1), val(rc.ArrivalTime, 2), label(l, "reception.f.budget", 1), moneyCell(rc.BudgetFen, 2)},
+		{label(l, "reception.f.companions", 1), countCell(f.Companions, 1, false), label(l, "reception.f.arrival_mode", 1), val(mode, 2), label(l, "reception.f.plate_no", 1), val(f.PlateNo, 2)},
 		{label(l, "reception.f.guest_name", 1), val(rc.Guest.Name, 3), label(l, "reception.f.title", 1), val(rc.Guest.Title, 3)},
 	}
 	people := func(key string, ps []reception.Person) {
@@ -271,7 +294,7 @@ func docApplication(doc *Document, l *i18n.Localizer, cfg reception.Config, rc r
 	people("reception.f.helpers", f.Helpers)
 	one.Rows = append(one.Rows,
 		[]DocCell{label(l, "reception.f.car_pickup", 2), val(choice(l, f.CarPickup), 2), label(l, "reception.f.vehicle_type", 1), val(f.VehicleType, 3)},
-		[]DocCell{label(l, "reception.f.tickets", 2), val(choice(l, f.Tickets), 2), label(l, "reception.f.train_no", 1), val(f.TrainNo, 1), label(l, "reception.f.ticket_count", 1), val(count(f.TicketCount), 1)},
+		[]DocCell{label(l, "reception.f.tickets", 2), val(choice(l, f.Tickets), 2), label(l, "reception.f.train_no", 1), val(f.TrainNo, 1), label(l, "reception.f.ticket_count", 1), countCell(f.TicketCount, 1, false)},
 	)
 	arr := func(key, placeKey string, a reception.Arrangement, hotel bool) {
 		one.Rows = append(one.Rows, []DocCell{label(l, key, 2), val(choice(l, a.Need), 2), label(l, placeKey, 1), val(a.Place, 3)})
@@ -279,9 +302,9 @@ func docApplication(doc *Document, l *i18n.Localizer, cfg reception.Config, rc r
 		if hotel {
 			second = append(second, label(l, "reception.f.room", 1), val(a.Room, 1))
 		} else {
-			second = append(second, label(l, "reception.f.headcount", 1), val(count(a.Headcount), 1))
+			second = append(second, label(l, "reception.f.headcount", 1), countCell(a.Headcount, 1, false))
 		}
-		second = append(second, label(l, "reception.f.budget", 1), val(money(a.BudgetFen), 1), label(l, "reception.f.liaison", 1), val(a.Liaison, 1))
+		second = append(second, label(l, "reception.f.budget", 1), moneyCell(a.BudgetFen, 1), label(l, "reception.f.liaison", 1), val(a.Liaison, 1))
 		one.Rows = append(one.Rows, second)
 	}
 	arr("reception.f.hotel", "reception.f.hotel_name", f.Hotel, true)
@@ -351,9 +374,9 @@ func (s *Server) docDuties(doc *Document, l *i18n.Localizer, rc reception.Recept
 		Header: []string{l.T("reception.d.phase"), l.T("reception.d.due"), l.T("reception.d.item"), l.T("reception.d.owner"), l.T("reception.d.assistant"), l.T("reception.d.duty"), l.T("reception.d.progress")},
 		Meta:   [][2]string{{l.T("reception.f.org"), rc.OrgName}, {l.T("reception.f.visit_date"), rc.VisitDate + " " + rc.ArrivalTime}}}
 	for _, d := range ds {
-		status := l.T("reception.task." + d.Task.Status)
+		status := val(l.T("reception.task."+d.Task.Status), 1)
 		if d.Task.Status == "open" || d.Task.Status == "in_progress" {
-			status = fmt.Sprintf("%d%%", d.Task.Progress)
+			status = DocCell{Text: fmt.Sprintf("%d%%", d.Task.Progress), Span: 1, NumFmt: fmtPercent, Num: float64(d.Task.Progress) / 100}
 		}
 		t.Rows = append(t.Rows, []DocCell{
 			val(l.T("reception.phase."+d.Phase), 1),
@@ -362,7 +385,7 @@ func (s *Server) docDuties(doc *Document, l *i18n.Localizer, rc reception.Recept
 			val(users[d.Task.OwnerID], 1),
 			val(users[d.Task.AssistantID], 1),
 			val(l.T("reception.group."+d.Group)+l.T("common.colon")+d.Task.Description, 1),
-			val(status, 1),
+			status,
 		})
 	}
 	doc.Tables = []DocTable{t}
@@ -410,7 +433,7 @@ func (s *Server) docMaterials(doc *Document, l *i18n.Localizer, rc reception.Rec
 		if m.Purchase && m.UnitCostFen > 0 {
 			note = strings.TrimSpace(l.T("reception.m.cost", "amount", money(m.CostFen())) + " " + note)
 		}
-		t.Rows = append(t.Rows, []DocCell{val(strconv.Itoa(i+1), 1), val(m.Category, 1), val(m.Name, 1), val(strconv.Itoa(m.Qty), 1), val(users[m.OwnerID], 1), val(ret, 1), val(chk, 1), val(note, 1)})
+		t.Rows = append(t.Rows, []DocCell{countCell(i+1, 1, true), val(m.Category, 1), val(m.Name, 1), countCell(m.Qty, 1, true), val(users[m.OwnerID], 1), val(ret, 1), val(chk, 1), val(note, 1)})
 	}
 	doc.Tables = []DocTable{t}
 	doc.Sign = []string{l.T("reception.doc.sign_keeper"), l.T("reception.doc.sign_checker")}
@@ -424,23 +447,23 @@ func docSurvey(doc *Document, l *i18n.Localizer, rc reception.Reception, svs []r
 		if sv == nil {
 			for _, c := range cs {
 				if c.Active {
-					t.Rows = append(t.Rows, []DocCell{val(c.Text, 1), val(strconv.Itoa(c.MaxPoints), 1), val("", 1)})
+					t.Rows = append(t.Rows, []DocCell{val(c.Text, 1), countCell(c.MaxPoints, 1, true), val("", 1)})
 				}
 			}
 			return t
 		}
 		for _, an := range sv.Answers {
-			score := ""
+			score := val("", 1)
 			if an.Answered {
-				score = strconv.Itoa(an.Score)
+				score = countCell(an.Score, 1, true)
 			}
-			t.Rows = append(t.Rows, []DocCell{val(an.Criterion, 1), val(strconv.Itoa(an.MaxPoints), 1), val(score, 1)})
+			t.Rows = append(t.Rows, []DocCell{val(an.Criterion, 1), countCell(an.MaxPoints, 1, true), score})
 		}
-		total := ""
+		total := val("", 1)
 		if !sv.SubmittedAt.IsZero() {
-			total = strconv.Itoa(sv.Score)
+			total = countCell(sv.Score, 1, true)
 		}
-		t.Rows = append(t.Rows, []DocCell{label(l, "reception.s.total", 1), val(strconv.Itoa(sv.MaxScore), 1), val(total, 1)})
+		t.Rows = append(t.Rows, []DocCell{label(l, "reception.s.total", 1), countCell(sv.MaxScore, 1, true), total})
 		if sv.Respondent != "" || sv.Comment != "" {
 			t.Meta = [][2]string{{l.T("reception.s.respondent"), sv.Respondent}, {l.T("reception.s.comment"), sv.Comment}}
 		}
@@ -480,6 +503,16 @@ func (d *Document) XLSX() ([]byte, error) {
 	labelStyle, _ := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F7F7F7"}}, Border: border,
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
 	cellStyle, _ := f.NewStyle(&excelize.Style{Border: border, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
+	caseStyle, _ := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{Horizontal: "center"}})
+	numStyles := map[string]int{}
+	numStyle := func(format string) int {
+		if id, ok := numStyles[format]; ok {
+			return id
+		}
+		id, _ := f.NewStyle(&excelize.Style{Border: border, CustomNumFmt: &format, Alignment: &excelize.Alignment{Vertical: "center"}})
+		numStyles[format] = id
+		return id
+	}
 	cols := 1
 	for _, t := range d.Tables {
 		cols = max(cols, t.Cols)
@@ -492,7 +525,13 @@ func (d *Document) XLSX() ([]byte, error) {
 	_ = f.MergeCell(sheet, cell(1, row), cell(cols, row))
 	_ = f.SetCellStyle(sheet, cell(1, row), cell(cols, row), titleStyle)
 	_ = f.SetRowHeight(sheet, row, 28)
-	row += 2
+	row++
+	if d.CaseLine != "" {
+		_ = f.SetCellValue(sheet, cell(1, row), d.CaseLine)
+		_ = f.MergeCell(sheet, cell(1, row), cell(cols, row))
+		_ = f.SetCellStyle(sheet, cell(1, row), cell(cols, row), caseStyle)
+	}
+	row++
 	for ti, t := range d.Tables {
 		if ti == 0 {
 			for i, w := range t.Widths {
@@ -535,12 +574,16 @@ func (d *Document) XLSX() ([]byte, error) {
 			c := 1
 			for _, dc := range cells {
 				span := max(dc.Span, 1)
-				if err := f.SetCellValue(sheet, cell(c, row), dc.Text); err != nil {
-					return nil, err
-				}
+				var v any = dc.Text
 				style := cellStyle
-				if dc.Label {
+				switch {
+				case dc.Label:
 					style = labelStyle
+				case dc.NumFmt != "":
+					v, style = dc.Num, numStyle(dc.NumFmt)
+				}
+				if err := f.SetCellValue(sheet, cell(c, row), v); err != nil {
+					return nil, err
 				}
 				if span > 1 {
 					_ = f.MergeCell(sheet, cell(c, row), cell(c+span-1, row))

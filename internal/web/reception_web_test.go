@@ -153,7 +153,7 @@ func TestReceptionExcelExports(t *testing.T) {
 	has("application", lines, "接待类型|● 高端（荐 150 元/人）")
 	has("application", lines, "部门负责人是否已批准本次接待|● 是　○ 否")
 	has("application", lines, "是否预定房间|● 是　○ 否|酒店|会所酒店")
-	has("application", lines, "房间号|806、808|预算|¥1360.00|对接人|前厅部 郑主管")
+	has("application", lines, "房间号|806、808|预算|¥1,360.00|对接人|前厅部 郑主管")
 	if v, _ := app.GetCellValue(app.GetSheetName(0), "A4"); v != "申请人" {
 		t.Errorf("A4 = %q, want 申请人", v)
 	}
