@@ -2,6 +2,7 @@ package reception_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -116,7 +117,7 @@ func (f *fixture) bookRoom(id int64, start, end time.Time) booking.Booking {
 	f.t.Helper()
 	vs := venue.New(f.db, f.clk, shanghai)
 	in := venue.Defaults()
-	in.Name, in.Code, in.Capacity, in.OpenDays = "第一会议室", "R1", 20, 127
+	in.Name, in.Code, in.Capacity, in.OpenDays = fmt.Sprintf("第%d会议室", id), fmt.Sprintf("R%d", id), 20, 127
 	in.Rates.Internal = venue.Rate{Hour: 10000, HalfDay: 30000, FullDay: 50000}
 	v, err := vs.Create(f.ctx, f.u["wang"], in)
 	f.must(err)
