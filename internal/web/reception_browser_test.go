@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -54,6 +55,13 @@ func TestBrowserSignInDesk(t *testing.T) {
 	// The companion still on the way: 孙悦.
 	b.SetValue("#desk-q", "孙悦")
 	b.Submit("#desk-q")
+	// Wait for the search's own page: the desk page before it has guest
+	// cards too.
+	for deadline := time.Now().Add(15 * time.Second); !strings.Contains(b.Location(), "q="); time.Sleep(100 * time.Millisecond) {
+		if time.Now().After(deadline) {
+			t.Fatalf("the search never loaded: %s", b.Location())
+		}
+	}
 	b.WaitVisible(".guest-card")
 	if got := b.Text(".desk-grid"); !strings.Contains(got, "孙悦") || strings.Contains(got, "赵晓东") {
 		t.Fatalf("search result: %q", got)
