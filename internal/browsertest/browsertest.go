@@ -283,10 +283,21 @@ func (b *Browser) Submit(sel string) {
 	b.do(fmt.Sprintf("submit %q", sel), chromedp.Submit(chromedp.CSS(sel)))
 }
 
-// Text returns the visible text of the first element that matches sel.
+// Text returns the visible text of the first element that matches sel. A
+// read that a navigation overtook (the page it looked at is gone) is tried
+// again on the new page, a few times.
 func (b *Browser) Text(sel string) string {
 	b.t.Helper()
-	return run(b, fmt.Sprintf("text of %q", sel), chromedp.Text(chromedp.CSS(sel)))
+	for i := 0; ; i++ {
+		v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err == nil {
+			return v
+		}
+		if i == 4 || !strings.Contains(err.Error(), "Cannot find context") {
+			b.t.Fatalf("browsertest: text of %q: %v", sel, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // WaitVisible waits until the element that matches sel is visible.
