@@ -1295,16 +1295,22 @@ func (s *Server) meetingConfigSave(w http.ResponseWriter, r *http.Request, a acc
 	} else {
 		_, err = s.app.Meetings.SaveConfig(r.Context(), a, meeting.Config{StartEarlyMin: n})
 	}
-	if err != nil {
-		p, perr := s.templatesPage(r, a, 0, url.Values{"start_early_min": {r.PostForm.Get("start_early_min")}})
-		if perr != nil {
-			s.fail(w, r, err, "", nil)
-			return
-		}
-		s.fail(w, r, err, "meeting_templates", p)
+	s.templatesDone(w, r, a, 0, url.Values{"start_early_min": {r.PostForm.Get("start_early_min")}}, err)
+}
+
+// templatesDone ends a POST of the templates page: back to it with the
+// form and its errors when err is set, else to the page with "saved".
+func (s *Server) templatesDone(w http.ResponseWriter, r *http.Request, a access.Actor, editID int64, form url.Values, err error) {
+	if err == nil {
+		redirect(w, r, "/meetings/templates", "saved")
 		return
 	}
-	redirect(w, r, "/meetings/templates", "saved")
+	p, perr := s.templatesPage(r, a, editID, form)
+	if perr != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.fail(w, r, err, "meeting_templates", p)
 }
 
 func (s *Server) templatesShow(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -1356,14 +1362,5 @@ func (s *Server) templatesSave(w http.ResponseWriter, r *http.Request, a access.
 	if err == nil {
 		_, err = s.app.Meetings.SaveTemplate(r.Context(), a, id, t)
 	}
-	if err != nil {
-		p, perr := s.templatesPage(r, a, id, r.PostForm)
-		if perr != nil {
-			s.fail(w, r, err, "", nil)
-			return
-		}
-		s.fail(w, r, err, "meeting_templates", p)
-		return
-	}
-	redirect(w, r, "/meetings/templates", "saved")
+	s.templatesDone(w, r, a, id, r.PostForm, err)
 }
