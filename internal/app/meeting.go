@@ -18,6 +18,7 @@ func (a *App) wireMeetings() {
 	a.Meetings.Schedule = jobs.Schedule
 	a.Meetings.Reschedule = jobs.Reschedule
 	a.Meetings.BaseURL = a.Config.BaseURL
+	a.Meetings.Rooms = newMeetingRooms(a.Bookings)
 	for _, kind := range meeting.JobKinds {
 		a.Jobs.Register(kind, func(ctx context.Context, tx *store.Tx, j jobs.Job) error {
 			return a.Meetings.RunJob(ctx, tx, j.Kind, j.Payload)

@@ -48,8 +48,11 @@ type Input struct {
 	SupervisorID int64 // named supervisor of the resolutions, optional
 	StartAt      time.Time
 	EndAt        time.Time
-	Place        string
-	BookingID    int64
+	Place        string // where, when not in one of the company's rooms
+	VenueID      int64  // the room to book through the booking module
+	Layout       string // the room's layout asked for
+	Equipment    []string
+	BookingID    int64 // a booking of the user's own to hold the meeting
 	Level        string
 	TemplateID   int64
 	Agenda       []AgendaInput
@@ -190,6 +193,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 	}
 	now := s.now()
 	var id int64
+	var room roomStep
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if in.TemplateID != 0 {
 			t, err := getTemplate(ctx, tx, in.TemplateID)
@@ -226,10 +230,16 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 		if err != nil {
 			return err
 		}
+		if err := s.placeRoom(ctx, tx, a, m, in, &room); err != nil {
+			return err
+		}
+		if m, err = get(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, EntityMeeting, id, "create", nil, m)
 	})
 	if err != nil {
-		return Detail{}, err
+		return Detail{}, s.refuseRoom(ctx, a, err, room)
 	}
 	return s.Get(ctx, a, id)
 }
@@ -239,6 +249,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 // (004 第一章 四 2); removed attendees are told it no longer concerns them.
 func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input) (Detail, error) {
 	now := s.now()
+	var room roomStep
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		m, err := get(ctx, tx, id)
 		if err != nil {
@@ -275,6 +286,9 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input
 		if err := saveCC(ctx, tx, id, in.CC); err != nil {
 			return err
 		}
+		if err := s.placeRoom(ctx, tx, a, m, in, &room); err != nil {
+			return err
+		}
 		after, err := get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -297,7 +311,7 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input
 		return nil
 	})
 	if err != nil {
-		return Detail{}, err
+		return Detail{}, s.refuseRoom(ctx, a, err, room)
 	}
 	return s.Get(ctx, a, id)
 }
@@ -597,6 +611,11 @@ func (s *Service) Decide(ctx context.Context, a access.Actor, id int64, action, 
 		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "decide", map[string]any{"status": m.Status}, map[string]any{"status": status, "comment": strings.TrimSpace(comment)}); err != nil {
 			return err
 		}
+		if status == StatusRejected {
+			if err := s.releaseRoom(ctx, tx, a, m, strings.TrimSpace(comment)); err != nil {
+				return err
+			}
+		}
 		args := msgArgs(m, s.Loc)
 		args["comment"] = strings.TrimSpace(comment)
 		return s.notify(ctx, tx, now, []int64{m.ConvenerID, m.HostID}, key, args, Link(id))
@@ -636,6 +655,9 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 		}
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, cancel_reason = ?, notice_seq = notice_seq + 1, updated_at = ? WHERE id = ?`, StatusCancelled, reason, store.Ms(now), id); err != nil {
 			return fmt.Errorf("cancel meeting %d: %w", id, err)
+		}
+		if err := s.releaseRoom(ctx, tx, a, m, reason); err != nil {
+			return err
 		}
 		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "cancel", map[string]any{"status": m.Status}, map[string]any{"status": StatusCancelled, "reason": reason}); err != nil {
 			return err
@@ -824,6 +846,9 @@ func (s *Service) Delete(ctx context.Context, a access.Actor, id int64) error {
 		}
 		if m.Status != StatusDraft || m.ApprovalChainID != 0 {
 			return errs.State(m.Status, "delete")
+		}
+		if err := s.releaseRoom(ctx, tx, a, m, ""); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM meetings WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete meeting %d: %w", id, err)

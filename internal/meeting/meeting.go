@@ -136,6 +136,7 @@ type Meeting struct {
 	EndAt           time.Time `json:"end_at"`
 	Place           string    `json:"place,omitempty"`
 	BookingID       int64     `json:"booking_id,omitempty"`
+	VenueID         int64     `json:"venue_id,omitempty"`
 	Level           string    `json:"level"`
 	Status          string    `json:"status"`
 	ApprovalChainID int64     `json:"approval_chain_id,omitempty"`

@@ -34,6 +34,9 @@ type Service struct {
 	Schedule Scheduler
 	// Reschedule moves a job that may already exist (a changed deadline).
 	Reschedule Scheduler
+	// Rooms books the meeting's room through the booking module; without
+	// it a meeting can name no room.
+	Rooms Rooms
 	// BaseURL (the --base-url flag) makes the calendar invitation's link
 	// in messages absolute (emails and group-chat robots open it outside
 	// Jiedai); when empty the site settings' public URL does.
