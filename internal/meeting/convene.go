@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type AttendeeInput struct {
 	GuestName  string
 	GuestOrg   string
 	GuestTitle string
+	GuestEmail string // where an outside guest gets the notice with the invitation
 }
 
 // Input is what creating or editing a meeting takes.
@@ -155,8 +157,14 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 		at.GuestName = namecheck.Check(&l, f+"guest_name", at.GuestName, at.UserID == 0, MaxName)
 		at.GuestOrg = namecheck.Check(&l, f+"guest_org", at.GuestOrg, false, MaxName)
 		at.GuestTitle = text(&l, f+"guest_title", at.GuestTitle, false, MaxName)
+		at.GuestEmail = strings.TrimSpace(at.GuestEmail)
+		if at.GuestEmail != "" {
+			if a, err := mail.ParseAddress(at.GuestEmail); err != nil || a.Address != at.GuestEmail || len(at.GuestEmail) > 254 {
+				l.Add(f+"guest_email", "err.email")
+			}
+		}
 		if at.UserID != 0 {
-			at.GuestName, at.GuestOrg, at.GuestTitle = "", "", ""
+			at.GuestName, at.GuestOrg, at.GuestTitle, at.GuestEmail = "", "", "", ""
 			if seen[at.UserID] {
 				l.Add(f+"user_id", "err.meeting.duplicate_attendee")
 				continue
@@ -383,15 +391,15 @@ func saveAttendees(ctx context.Context, tx *store.Tx, now time.Time, meetingID i
 	for _, in := range list {
 		if o, ok := find(in); ok {
 			keep[o.ID] = true
-			if o.Kind != in.Kind || o.GuestOrg != in.GuestOrg || o.GuestTitle != in.GuestTitle {
-				if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET kind = ?, guest_org = ?, guest_title = ? WHERE id = ?`, in.Kind, in.GuestOrg, in.GuestTitle, o.ID); err != nil {
+			if o.Kind != in.Kind || o.GuestOrg != in.GuestOrg || o.GuestTitle != in.GuestTitle || o.GuestEmail != in.GuestEmail {
+				if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET kind = ?, guest_org = ?, guest_title = ?, guest_email = ? WHERE id = ?`, in.Kind, in.GuestOrg, in.GuestTitle, in.GuestEmail, o.ID); err != nil {
 					return nil, nil, fmt.Errorf("update attendee %d: %w", o.ID, err)
 				}
 			}
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO meeting_attendees (meeting_id, kind, user_id, guest_name, guest_org, guest_title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			meetingID, in.Kind, store.IDOrNil(in.UserID), in.GuestName, in.GuestOrg, in.GuestTitle, store.Ms(now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO meeting_attendees (meeting_id, kind, user_id, guest_name, guest_org, guest_title, guest_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			meetingID, in.Kind, store.IDOrNil(in.UserID), in.GuestName, in.GuestOrg, in.GuestTitle, in.GuestEmail, store.Ms(now)); err != nil {
 			if errors.Is(store.MapError(err), store.ErrConflict) {
 				return nil, nil, errs.Field("attendees", "err.meeting.duplicate_attendee")
 			}
@@ -671,7 +679,10 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 		}
 		args := msgArgs(m, s.Loc)
 		args["reason"] = reason
-		return s.notify(ctx, tx, now, users, "meeting.msg.cancelled", args, Link(id))
+		if err := s.notify(ctx, tx, now, users, "meeting.msg.cancelled", args, Link(id)); err != nil {
+			return err
+		}
+		return s.mailGuests(ctx, tx, now, a, id, "meeting.msg.guest_cancelled")
 	})
 	if err != nil {
 		return Detail{}, err

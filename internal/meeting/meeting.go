@@ -198,6 +198,7 @@ type Attendee struct {
 	GuestName         string    `json:"guest_name,omitempty"`
 	GuestOrg          string    `json:"guest_org,omitempty"`
 	GuestTitle        string    `json:"guest_title,omitempty"`
+	GuestEmail        string    `json:"guest_email,omitempty"`
 	Reply             string    `json:"reply"`
 	ReplyNote         string    `json:"reply_note,omitempty"`
 	RepliedAt         time.Time `json:"replied_at,omitzero"`

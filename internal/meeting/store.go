@@ -57,14 +57,14 @@ func loadAgenda(ctx context.Context, q store.Querier, meetingID int64) ([]Agenda
 
 const attendeeCols = `id, kind, COALESCE(user_id, 0), guest_name, guest_org, guest_title, reply, reply_note, replied_at,
 	attendance, signed_in_at, COALESCE(substitute_for, 0), leave_status, leave_reason, COALESCE(leave_substitute_id, 0),
-	leave_requested_at, COALESCE(leave_decided_by, 0), leave_decided_at, leave_comment`
+	leave_requested_at, COALESCE(leave_decided_by, 0), leave_decided_at, leave_comment, guest_email`
 
 func scanAttendee(sc scanner) (Attendee, error) {
 	var at Attendee
 	var replied, signed, leaveReq, leaveDec sql.NullInt64
 	err := sc.Scan(&at.ID, &at.Kind, &at.UserID, &at.GuestName, &at.GuestOrg, &at.GuestTitle, &at.Reply, &at.ReplyNote, &replied,
 		&at.Attendance, &signed, &at.SubstituteFor, &at.LeaveStatus, &at.LeaveReason, &at.LeaveSubstituteID,
-		&leaveReq, &at.LeaveDecidedBy, &leaveDec, &at.LeaveComment)
+		&leaveReq, &at.LeaveDecidedBy, &leaveDec, &at.LeaveComment, &at.GuestEmail)
 	at.RepliedAt, at.SignedInAt, at.LeaveRequestedAt, at.LeaveDecidedAt = store.NullMs(replied), store.NullMs(signed), store.NullMs(leaveReq), store.NullMs(leaveDec)
 	return at, err
 }

@@ -1015,7 +1015,12 @@ func (s *Server) actionStep(w http.ResponseWriter, r *http.Request, a access.Act
 			err = errs.Field("progress", "err.number")
 			break
 		}
-		_, err = m.Progress(ctx, a, id, p, f.Get("note"))
+		if f.Get("problem") == "1" {
+			_, err = m.ReportProblem(ctx, a, id, p, f.Get("note"))
+			flash = "action_problem_reported"
+		} else {
+			_, err = m.Progress(ctx, a, id, p, f.Get("note"))
+		}
 	case "result":
 		_, err = m.SubmitResult(ctx, a, id, f.Get("result"))
 		flash = "action_submitted"
