@@ -139,6 +139,19 @@ type signInIn struct {
 		AttendeeID int64 `json:"attendee_id,omitempty" minimum:"0" doc:"Attendee to sign in; 0 signs in yourself"`
 	}
 }
+type feedbackIn struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Rating  int    `json:"rating" minimum:"1" maximum:"5" doc:"Score from 1 (poor) to 5 (excellent)"`
+		Comment string `json:"comment,omitempty" maxLength:"4000"`
+	}
+}
+type feedbackOut struct{ Body meeting.Feedback }
+type feedbackListOut struct {
+	Body struct {
+		Feedback []meeting.Feedback `json:"feedback"`
+	}
+}
 type recordDecisionIn struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
@@ -371,6 +384,18 @@ func (s *Server) routesMeetings() {
 		func(ctx context.Context, a access.Actor, in *recordDecisionIn) (*resolutionOut, error) {
 			r, err := m.RecordDecision(ctx, a, in.ID, in.Body.AgendaItemID, in.Body.Text)
 			return &resolutionOut{Status: http.StatusCreated, Body: r}, err
+		})
+	handle(s, op(http.MethodGet, "/meetings/{id}/feedback", "list-meeting-feedback", "Attendees' feedback at the close: all of it for the host and the convener, else your own", tag, false),
+		func(ctx context.Context, a access.Actor, in *meetingIDIn) (*feedbackListOut, error) {
+			out := &feedbackListOut{}
+			var err error
+			out.Body.Feedback, err = m.FeedbackOf(ctx, a, in.ID)
+			return out, err
+		})
+	handle(s, op(http.MethodPut, "/meetings/{id}/feedback", "give-meeting-feedback", "An attendee gives (or changes) their feedback once the meeting has ended; the host is told", tag, false),
+		func(ctx context.Context, a access.Actor, in *feedbackIn) (*feedbackOut, error) {
+			f, err := m.GiveFeedback(ctx, a, in.ID, in.Body.Rating, in.Body.Comment)
+			return &feedbackOut{Body: f}, err
 		})
 	handle(s, op(http.MethodGet, "/meetings/{id}/invite.ics", "meeting-invite", "The calendar invitation (text/calendar)", tag, false),
 		func(ctx context.Context, a access.Actor, in *meetingIDIn) (*icsOut, error) {

@@ -501,6 +501,10 @@ func (s *Service) can(ctx context.Context, a access.Actor, d Detail) map[string]
 		c["minutes_distribute"] = mg && mn.Status == MinutesApproved
 		c["actions_edit"] = rec && m.Status == StatusEnded
 	}
+	if feedbackOpen(m) {
+		c["feedback"], _ = canGiveFeedback(ctx, s.DB, a, m)
+		c["feedback_read"] = canManage(a, m)
+	}
 	c["materials"] = canRecord(a, m) && m.Open()
 	c["audit"] = a.Has(access.Admin, access.Audit, access.Executive)
 	return c

@@ -391,6 +391,8 @@ type meetingPageData struct {
 	Pending    []meeting.Attendee
 	Decisions  []meeting.Resolution
 	SignInOpen bool
+	Feedback   []meeting.Feedback
+	Ratings    []int
 }
 
 // material is a background file with its size for display.
@@ -449,7 +451,17 @@ func (s *Server) meetingPage(r *http.Request, a access.Actor, id int64) (*Page, 
 			}
 		}
 	}
-	return s.newPage(r, "meeting.page", "meetings", data), nil
+	if d.Can["feedback"] || d.Can["feedback_read"] {
+		if data.Feedback, err = s.app.Meetings.FeedbackOf(r.Context(), a, id); err != nil {
+			return nil, err
+		}
+		data.Ratings = []int{5, 4, 3, 2, 1}
+	}
+	p := s.newPage(r, "meeting.page", "meetings", data)
+	if d.Can["feedback"] && len(data.Feedback) == 1 {
+		p.Form = url.Values{"rating": {strconv.Itoa(data.Feedback[0].Rating)}, "comment": {data.Feedback[0].Comment}}
+	}
+	return p, nil
 }
 
 func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -513,6 +525,10 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, a access.
 		_, err = m.RecordDecision(ctx, a, id, num("agenda_item_id"), f.Get("text"))
 	case "notes":
 		err = m.SaveNotes(ctx, a, id, f.Get("host_notes"))
+	case "feedback":
+		rating, _ := strconv.Atoi(f.Get("rating"))
+		_, err = m.GiveFeedback(ctx, a, id, rating, f.Get("comment"))
+		flash = "meeting_feedback_saved"
 	default:
 		s.renderError(w, r, http.StatusNotFound, "err.page_not_found")
 		return
