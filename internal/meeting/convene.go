@@ -57,9 +57,13 @@ type Input struct {
 	BookingID    int64 // a booking of the user's own to hold the meeting
 	Level        string
 	TemplateID   int64
-	Agenda       []AgendaInput
-	Attendees    []AttendeeInput
-	CC           []int64
+	// TemplateFilled says the template already filled the agenda and
+	// attendees given (a form the user then edited): it is recorded, not
+	// applied again.
+	TemplateFilled bool
+	Agenda         []AgendaInput
+	Attendees      []AttendeeInput
+	CC             []int64
 }
 
 func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) error {
@@ -73,6 +77,18 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 	in.Place = text(&l, "place", in.Place, false, MaxName)
 	if in.ClientOrgID < 0 {
 		l.Add("client_org_id", "err.invalid")
+	}
+	if in.ClientOrgID > 0 {
+		var name string
+		err := q.QueryRow(ctx, `SELECT name FROM client_orgs WHERE id = ? AND merged_into IS NULL`, in.ClientOrgID).Scan(&name)
+		switch {
+		case store.IsNoRows(err):
+			l.Add("client_org_id", "err.meeting.unknown_client")
+		case err != nil:
+			return fmt.Errorf("check client %d: %w", in.ClientOrgID, err)
+		default:
+			in.ClientName = name // the register's name, not a copy typed again
+		}
 	}
 	if in.BookingID < 0 {
 		l.Add("booking_id", "err.invalid")
@@ -211,7 +227,9 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 				}
 				return err
 			}
-			t.apply(&in)
+			if !in.TemplateFilled {
+				t.apply(&in)
+			}
 		}
 		if err := in.validate(ctx, tx, a.UserID); err != nil {
 			return err
