@@ -172,6 +172,9 @@ func (s *Server) meetingFormPage(r *http.Request, a access.Actor, id int64, titl
 	n := len(form["agenda_topic"])
 	for i := 0; i < n; i++ {
 		at := func(k string) string { return idx(form[k], i) }
+		if strings.TrimSpace(at("agenda_topic")) == "" && at("agenda_id") == "" {
+			continue // a blank row; fresh ones are added below
+		}
 		rid, _ := strconv.ParseInt(at("agenda_id"), 10, 64)
 		d.Agenda = append(d.Agenda, agendaRow{ID: rid, Topic: at("agenda_topic"), Presenter: at("agenda_presenter"), Name: at("agenda_presenter_name"), Min: at("agenda_minutes"), Note: at("agenda_notes")})
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -90,6 +91,7 @@ func (s *Server) lookup(r *http.Request, a access.Actor, d *meetingFormData, for
 		for _, v := range vs {
 			d.Rooms = append(d.Rooms, roomChoice{ID: v.ID, Name: v.Name, Location: v.Place(), Seats: v.CapacityFor(w.Layout)})
 		}
+		sort.SliceStable(d.Rooms, func(i, j int) bool { return d.Rooms[i].Seats < d.Rooms[j].Seats }) // the closest fit first
 	case "template":
 		id, _ := strconv.ParseInt(form.Get("template_id"), 10, 64)
 		for _, t := range d.Templates {
