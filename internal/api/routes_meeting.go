@@ -22,8 +22,11 @@ type MeetingBody struct {
 	SupervisorID int64          `json:"supervisor_id,omitempty" minimum:"0" doc:"Named supervisor of the resolutions, who may accept action items"`
 	StartAt      time.Time      `json:"start_at"`
 	EndAt        time.Time      `json:"end_at"`
-	Place        string         `json:"place,omitempty" maxLength:"100" doc:"Venue as text"`
-	BookingID    int64          `json:"booking_id,omitempty" minimum:"0" doc:"Room booking id, when booked through the booking module"`
+	Place        string         `json:"place,omitempty" maxLength:"100" doc:"Where, when not in one of the company's rooms (a booked room names itself)"`
+	VenueID      int64          `json:"venue_id,omitempty" minimum:"0" doc:"Room to book through the booking rules (GET /api/v1/availability lists the free ones); the meeting's booking moves and is cancelled with it"`
+	Layout       string         `json:"layout,omitempty" enum:"boardroom,theatre,classroom,ushape," doc:"Room layout asked for"`
+	Equipment    []string       `json:"equipment,omitempty" maxItems:"20" doc:"Equipment the room must have (venue equipment codes)"`
+	BookingID    int64          `json:"booking_id,omitempty" minimum:"0" doc:"A booking of your own that covers the meeting's time, instead of venue_id"`
 	Level        string         `json:"level,omitempty" enum:"public,internal,confidential,secret," doc:"Confidentiality level; default internal"`
 	TemplateID   int64          `json:"template_id,omitempty" minimum:"0" doc:"Template whose agenda and attendees are used when none are given"`
 	Agenda       []AgendaBody   `json:"agenda,omitempty" maxItems:"50"`
@@ -48,17 +51,18 @@ type AttendeeBody struct {
 	GuestName  string `json:"guest_name,omitempty" maxLength:"100"`
 	GuestOrg   string `json:"guest_org,omitempty" maxLength:"100"`
 	GuestTitle string `json:"guest_title,omitempty" maxLength:"100"`
+	GuestEmail string `json:"guest_email,omitempty" maxLength:"254" doc:"An outside guest's address: the notice with the calendar invitation is e-mailed there"`
 }
 
 func (b MeetingBody) input() meeting.Input {
 	in := meeting.Input{Type: b.Type, Title: b.Title, Purpose: b.Purpose, ClientOrgID: b.ClientOrgID, ClientName: b.ClientName,
 		HostID: b.HostID, RecorderID: b.RecorderID, LeaderID: b.LeaderID, SupervisorID: b.SupervisorID, StartAt: b.StartAt, EndAt: b.EndAt,
-		Place: b.Place, BookingID: b.BookingID, Level: b.Level, TemplateID: b.TemplateID, CC: b.CC}
+		Place: b.Place, VenueID: b.VenueID, Layout: b.Layout, Equipment: b.Equipment, BookingID: b.BookingID, Level: b.Level, TemplateID: b.TemplateID, CC: b.CC}
 	for _, it := range b.Agenda {
 		in.Agenda = append(in.Agenda, meeting.AgendaInput{ID: it.ID, Topic: it.Topic, PresenterID: it.PresenterID, PresenterName: it.PresenterName, Minutes: it.Minutes, Notes: it.Notes})
 	}
 	for _, at := range b.Attendees {
-		in.Attendees = append(in.Attendees, meeting.AttendeeInput{Kind: at.Kind, UserID: at.UserID, GuestName: at.GuestName, GuestOrg: at.GuestOrg, GuestTitle: at.GuestTitle})
+		in.Attendees = append(in.Attendees, meeting.AttendeeInput{Kind: at.Kind, UserID: at.UserID, GuestName: at.GuestName, GuestOrg: at.GuestOrg, GuestTitle: at.GuestTitle, GuestEmail: at.GuestEmail})
 	}
 	return in
 }
@@ -133,6 +137,19 @@ type signInIn struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
 		AttendeeID int64 `json:"attendee_id,omitempty" minimum:"0" doc:"Attendee to sign in; 0 signs in yourself"`
+	}
+}
+type feedbackIn struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Rating  int    `json:"rating" minimum:"1" maximum:"5" doc:"Score from 1 (poor) to 5 (excellent)"`
+		Comment string `json:"comment,omitempty" maxLength:"4000"`
+	}
+}
+type feedbackOut struct{ Body meeting.Feedback }
+type feedbackListOut struct {
+	Body struct {
+		Feedback []meeting.Feedback `json:"feedback"`
 	}
 }
 type recordDecisionIn struct {
@@ -260,7 +277,8 @@ type progressIn struct {
 	ID   int64 `path:"id" minimum:"1"`
 	Body struct {
 		Progress int    `json:"progress" minimum:"0" maximum:"100"`
-		Note     string `json:"note,omitempty" maxLength:"4000" doc:"What was done (最新进展)"`
+		Note     string `json:"note,omitempty" maxLength:"4000" doc:"What was done (最新进展); required with problem"`
+		Problem  bool   `json:"problem,omitempty" doc:"The note raises a problem that needs the host (溝通協調): the host and the supervisor are told"`
 	}
 }
 type resultIn struct {
@@ -367,6 +385,18 @@ func (s *Server) routesMeetings() {
 			r, err := m.RecordDecision(ctx, a, in.ID, in.Body.AgendaItemID, in.Body.Text)
 			return &resolutionOut{Status: http.StatusCreated, Body: r}, err
 		})
+	handle(s, op(http.MethodGet, "/meetings/{id}/feedback", "list-meeting-feedback", "Attendees' feedback at the close: all of it for the host and the convener, else your own", tag, false),
+		func(ctx context.Context, a access.Actor, in *meetingIDIn) (*feedbackListOut, error) {
+			out := &feedbackListOut{}
+			var err error
+			out.Body.Feedback, err = m.FeedbackOf(ctx, a, in.ID)
+			return out, err
+		})
+	handle(s, op(http.MethodPut, "/meetings/{id}/feedback", "give-meeting-feedback", "An attendee gives (or changes) their feedback once the meeting has ended; the host is told", tag, false),
+		func(ctx context.Context, a access.Actor, in *feedbackIn) (*feedbackOut, error) {
+			f, err := m.GiveFeedback(ctx, a, in.ID, in.Body.Rating, in.Body.Comment)
+			return &feedbackOut{Body: f}, err
+		})
 	handle(s, op(http.MethodGet, "/meetings/{id}/invite.ics", "meeting-invite", "The calendar invitation (text/calendar)", tag, false),
 		func(ctx context.Context, a access.Actor, in *meetingIDIn) (*icsOut, error) {
 			b, err := m.Invite(ctx, a, in.ID)
@@ -450,9 +480,13 @@ func (s *Server) routesMeetings() {
 			it, err := m.UpdateAction(ctx, a, in.ID, in.Body.input())
 			return &actionOut{Status: http.StatusOK, Body: it}, err
 		})
-	handle(s, op(http.MethodPost, "/action-items/{id}/progress", "action-item-progress", "The owner records progress and what was done", atag, false),
+	handle(s, op(http.MethodPost, "/action-items/{id}/progress", "action-item-progress", "The owner records progress and what was done, or raises a problem to the host", atag, false),
 		func(ctx context.Context, a access.Actor, in *progressIn) (*actionOut, error) {
-			it, err := m.Progress(ctx, a, in.ID, in.Body.Progress, in.Body.Note)
+			report := m.Progress
+			if in.Body.Problem {
+				report = m.ReportProblem
+			}
+			it, err := report(ctx, a, in.ID, in.Body.Progress, in.Body.Note)
 			return &actionOut{Status: http.StatusOK, Body: it}, err
 		})
 	handle(s, op(http.MethodPost, "/action-items/{id}/result", "action-item-result", "The owner submits the result report", atag, false),

@@ -16,7 +16,6 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
-	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
@@ -218,23 +217,7 @@ func (a *App) watchCalendar(ctx context.Context, period time.Duration) {
 // over, rejected or let go is left as it is. The cancellation fee follows
 // the booking rules (internal bookings have none).
 func (a *App) releaseCaseRoom(ctx context.Context, tx *store.Tx, actor access.Actor, r reception.Reception, why string) error {
-	if r.BookingID == 0 {
-		return nil
-	}
-	if !actor.Has(access.Office) {
-		actor = access.SystemActor()
-	}
-	why = r.Code + " " + why
-	if rs := []rune(why); len(rs) > 500 {
-		why = string(rs[:500])
-	}
-	if err := a.Bookings.CancelTx(ctx, tx, actor, r.BookingID, why, false); err != nil {
-		if k := errs.As(err).Kind; k == errs.Conflict || k == errs.NotFound {
-			return nil
-		}
-		return fmt.Errorf("cancel the meeting room of reception %d: %w", r.ID, err)
-	}
-	return nil
+	return caseRooms(a.Bookings).release(ctx, tx, actor, r.BookingID, r.Code+" "+why)
 }
 
 // eraseGuestBooking erases the principal guest of an erased guest line from

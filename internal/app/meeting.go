@@ -2,11 +2,13 @@ package app
 
 import (
 	"context"
+	"time"
 
 	"jiedai/internal/access"
 	"jiedai/internal/client"
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
+	"jiedai/internal/notify/channel"
 	"jiedai/internal/store"
 )
 
@@ -18,6 +20,10 @@ func (a *App) wireMeetings() {
 	a.Meetings.Schedule = jobs.Schedule
 	a.Meetings.Reschedule = jobs.Reschedule
 	a.Meetings.BaseURL = a.Config.BaseURL
+	a.Meetings.Rooms = newMeetingRooms(a.Bookings)
+	a.Meetings.Mail = func(ctx context.Context, q store.Querier, now time.Time, to, key string, args map[string]any, f meeting.InviteFile) (bool, error) {
+		return a.Notify.EmailTo(ctx, q, now, to, key, args, "", []channel.File{{Name: f.Name, ContentType: f.ContentType, Data: f.Data}})
+	}
 	for _, kind := range meeting.JobKinds {
 		a.Jobs.Register(kind, func(ctx context.Context, tx *store.Tx, j jobs.Job) error {
 			return a.Meetings.RunJob(ctx, tx, j.Kind, j.Payload)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"jiedai/internal/access"
@@ -14,7 +13,7 @@ import (
 
 // BookCaseRoom books the meeting room a reception case asked for, from
 // clock time from to to ("HH:MM") on the visit day, and links it to the case in one
-// transaction: internal use approved with the case (booking.CreateForCase),
+// transaction: internal use approved with the case (booking.CreateInternal),
 // its cost a line of the case's budget. A room that fell through (rejected,
 // cancelled, forfeited, bumped) may be booked again; one still held may not.
 func (a *App) BookCaseRoom(ctx context.Context, actor access.Actor, caseID, venueID int64, from, to string) (booking.Booking, error) {
@@ -49,18 +48,19 @@ func BookCaseRoom(ctx context.Context, db *store.DB, bs *booking.Service, rs *re
 			return err
 		}
 		var err error
-		if b, err = bs.CreateForCase(ctx, tx, actor, in); err != nil {
+		if b, err = bs.CreateInternal(ctx, tx, actor, in, true); err != nil {
 			return err
 		}
 		return rs.LinkRoomTx(ctx, tx, actor, caseID, b.ID, b.VenueName, b.QuoteFen)
 	})
 	if err != nil {
-		err = bs.Refuse(ctx, actor, err, in)
-		var e *errs.Error
-		if errors.As(err, &e) && e.Field == "" && e.Kind == errs.Conflict {
-			e.Field = "venue_id"
-		}
-		return booking.Booking{}, err
+		return booking.Booking{}, caseRooms(bs).refuse(ctx, actor, err, in)
 	}
 	return b, nil
+}
+
+// caseRooms books a reception case's room; a refusal without a field is
+// the room field's.
+func caseRooms(bs *booking.Service) ownRooms {
+	return ownRooms{bs: bs, fields: map[string]string{"": "venue_id"}}
 }

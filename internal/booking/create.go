@@ -354,35 +354,6 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Request) (Booki
 	return s.load(ctx, s.DB, id)
 }
 
-// CreateForCase books a room, in the caller's transaction, for an approved
-// case of the company's own (a reception: the company receiving its own
-// guest, seed 003). The room is internal use: quoted at the internal rate,
-// no client, no confirmation letter or reply-by date (so nothing to
-// forfeit), no invoice to the guest; it is accepted at once, the case's
-// approval standing for the office's. The caller checks that the actor may
-// manage the case; Refuse explains a failure with alternatives.
-func (s *Service) CreateForCase(ctx context.Context, tx *store.Tx, a access.Actor, in Request) (Booking, error) {
-	if !a.System && a.UserID == 0 {
-		return Booking{}, errs.New(errs.Unauthorized, "err.login_required")
-	}
-	now := s.Clock.Now()
-	p, err := s.Policy(ctx, tx)
-	if err != nil {
-		return Booking{}, err
-	}
-	in.Purpose, in.RateTier, in.Bump, in.UnderContract, in.ContractNo = PurposeInternal, venue.TierInternal, false, false, ""
-	in.OrgID, in.ClientName, in.ContactName, in.ContactPhone, in.ContactEmail = 0, "", "", "", ""
-	if err := s.normalize(a, &in, now, p); err != nil {
-		return Booking{}, err
-	}
-	in.Approve = true
-	id, err := s.insert(ctx, tx, a, in, now, p, 0)
-	if err != nil {
-		return Booking{}, err
-	}
-	return s.load(ctx, tx, id)
-}
-
 // Refuse adds to a refused request's error the conflicts and alternatives
 // a person needs to choose again.
 func (s *Service) Refuse(ctx context.Context, a access.Actor, err error, in Request) error {

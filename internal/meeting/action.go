@@ -576,14 +576,25 @@ func workItem(ctx context.Context, tx *store.Tx, a access.Actor, itemID int64, n
 // Progress records the owner's progress (0–100) with a note on what was
 // done (the tracking table's 进度 and 最新进展).
 func (s *Service) Progress(ctx context.Context, a access.Actor, itemID int64, progress int, note string) (ActionItem, error) {
+	return s.progress(ctx, a, itemID, progress, note, false)
+}
+
+// ReportProblem records progress with a problem that needs the host
+// (004 溝通協調: problems met while carrying out a decision are reported
+// at once); the host, and the named supervisor, are told.
+func (s *Service) ReportProblem(ctx context.Context, a access.Actor, itemID int64, progress int, note string) (ActionItem, error) {
+	return s.progress(ctx, a, itemID, progress, note, true)
+}
+
+func (s *Service) progress(ctx context.Context, a access.Actor, itemID int64, progress int, note string, problem bool) (ActionItem, error) {
 	now := s.now()
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		it, _, err := workItem(ctx, tx, a, itemID, now)
+		it, m, err := workItem(ctx, tx, a, itemID, now)
 		if err != nil {
 			return err
 		}
 		var l errs.List
-		note = text(&l, "note", note, false, MaxText)
+		note = text(&l, "note", note, problem, MaxText)
 		if progress < 0 || progress > 100 {
 			l.Add("progress", "err.meeting.progress_range")
 		}
@@ -593,10 +604,22 @@ func (s *Service) Progress(ctx context.Context, a access.Actor, itemID int64, pr
 		if _, err := task.SetProgress(ctx, tx, now, onBehalf(a), it.TaskID, progress); err != nil {
 			return err
 		}
-		if err := addUpdate(ctx, tx, now, a, itemID, "progress", progress, note); err != nil {
+		kind := "progress"
+		if problem {
+			kind = "problem"
+		}
+		if err := addUpdate(ctx, tx, now, a, itemID, kind, progress, note); err != nil {
 			return err
 		}
-		return audit.Record(ctx, tx, now, a, EntityAction, itemID, "progress", map[string]any{"progress": it.Progress}, map[string]any{"progress": progress, "note": note})
+		if err := audit.Record(ctx, tx, now, a, EntityAction, itemID, kind, map[string]any{"progress": it.Progress}, map[string]any{"progress": progress, "note": note}); err != nil {
+			return err
+		}
+		if !problem {
+			return nil
+		}
+		args := actionArgs(m, it, s.Loc)
+		args["note"] = redacted(note, maxLevel(it.Level, m.Level), it.ID)
+		return s.notify(ctx, tx, now, []int64{m.HostID, m.SupervisorID}, "meeting.msg.action_problem", args, actionLink(it))
 	})
 	if err != nil {
 		return ActionItem{}, err

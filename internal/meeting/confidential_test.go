@@ -145,11 +145,11 @@ func TestLevelsAndNamedReaders(t *testing.T) {
 		must(f2.svc.ReadMinutes(ctx, exec, d2.ID, "page"))
 		must(f2.svc.ReadMinutes(ctx, f2.u("attendee"), d2.ID, "page")) // named, though on leave or not
 		// the client register lists meetings with the client, secret ones by number only
-		hs := must(meeting.ClientHistory(ctx, f2.db, 7))
+		hs := must(meeting.ClientHistory(ctx, f2.db, f2.org))
 		if len(hs) != 1 || hs[0].Title != fmt.Sprintf("#%d", d2.ID) {
 			t.Fatalf("client history of a secret meeting: %+v", hs)
 		}
-		if hs := must(meeting.ClientHistory(ctx, f.db, 7)); len(hs) != 1 || hs[0].Title != d.Title {
+		if hs := must(meeting.ClientHistory(ctx, f.db, f.org)); len(hs) != 1 || hs[0].Title != d.Title {
 			t.Fatalf("client history of an internal meeting: %+v", hs)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/mail"
 	"strings"
 	"time"
 
@@ -33,6 +34,7 @@ type AttendeeInput struct {
 	GuestName  string
 	GuestOrg   string
 	GuestTitle string
+	GuestEmail string // where an outside guest gets the notice with the invitation
 }
 
 // Input is what creating or editing a meeting takes.
@@ -48,13 +50,20 @@ type Input struct {
 	SupervisorID int64 // named supervisor of the resolutions, optional
 	StartAt      time.Time
 	EndAt        time.Time
-	Place        string
-	BookingID    int64
+	Place        string // where, when not in one of the company's rooms
+	VenueID      int64  // the room to book through the booking module
+	Layout       string // the room's layout asked for
+	Equipment    []string
+	BookingID    int64 // a booking of the user's own to hold the meeting
 	Level        string
 	TemplateID   int64
-	Agenda       []AgendaInput
-	Attendees    []AttendeeInput
-	CC           []int64
+	// TemplateFilled says the template already filled the agenda and
+	// attendees given (a form the user then edited): it is recorded, not
+	// applied again.
+	TemplateFilled bool
+	Agenda         []AgendaInput
+	Attendees      []AttendeeInput
+	CC             []int64
 }
 
 func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) error {
@@ -68,6 +77,18 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 	in.Place = text(&l, "place", in.Place, false, MaxName)
 	if in.ClientOrgID < 0 {
 		l.Add("client_org_id", "err.invalid")
+	}
+	if in.ClientOrgID > 0 {
+		var name string
+		err := q.QueryRow(ctx, `SELECT name FROM client_orgs WHERE id = ? AND merged_into IS NULL`, in.ClientOrgID).Scan(&name)
+		switch {
+		case store.IsNoRows(err):
+			l.Add("client_org_id", "err.meeting.unknown_client")
+		case err != nil:
+			return fmt.Errorf("check client %d: %w", in.ClientOrgID, err)
+		default:
+			in.ClientName = name // the register's name, not a copy typed again
+		}
 	}
 	if in.BookingID < 0 {
 		l.Add("booking_id", "err.invalid")
@@ -152,8 +173,14 @@ func (in *Input) validate(ctx context.Context, q store.Querier, convener int64) 
 		at.GuestName = namecheck.Check(&l, f+"guest_name", at.GuestName, at.UserID == 0, MaxName)
 		at.GuestOrg = namecheck.Check(&l, f+"guest_org", at.GuestOrg, false, MaxName)
 		at.GuestTitle = text(&l, f+"guest_title", at.GuestTitle, false, MaxName)
+		at.GuestEmail = strings.TrimSpace(at.GuestEmail)
+		if at.GuestEmail != "" {
+			if a, err := mail.ParseAddress(at.GuestEmail); err != nil || a.Address != at.GuestEmail || len(at.GuestEmail) > 254 {
+				l.Add(f+"guest_email", "err.email")
+			}
+		}
 		if at.UserID != 0 {
-			at.GuestName, at.GuestOrg, at.GuestTitle = "", "", ""
+			at.GuestName, at.GuestOrg, at.GuestTitle, at.GuestEmail = "", "", "", ""
 			if seen[at.UserID] {
 				l.Add(f+"user_id", "err.meeting.duplicate_attendee")
 				continue
@@ -190,6 +217,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 	}
 	now := s.now()
 	var id int64
+	var room roomStep
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		if in.TemplateID != 0 {
 			t, err := getTemplate(ctx, tx, in.TemplateID)
@@ -199,7 +227,9 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 				}
 				return err
 			}
-			t.apply(&in)
+			if !in.TemplateFilled {
+				t.apply(&in)
+			}
 		}
 		if err := in.validate(ctx, tx, a.UserID); err != nil {
 			return err
@@ -226,10 +256,16 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 		if err != nil {
 			return err
 		}
+		if err := s.placeRoom(ctx, tx, a, m, in, &room); err != nil {
+			return err
+		}
+		if m, err = get(ctx, tx, id); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, EntityMeeting, id, "create", nil, m)
 	})
 	if err != nil {
-		return Detail{}, err
+		return Detail{}, s.refuseRoom(ctx, a, err, room)
 	}
 	return s.Get(ctx, a, id)
 }
@@ -239,6 +275,7 @@ func (s *Service) Create(ctx context.Context, a access.Actor, in Input) (Detail,
 // (004 第一章 四 2); removed attendees are told it no longer concerns them.
 func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input) (Detail, error) {
 	now := s.now()
+	var room roomStep
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		m, err := get(ctx, tx, id)
 		if err != nil {
@@ -275,6 +312,9 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input
 		if err := saveCC(ctx, tx, id, in.CC); err != nil {
 			return err
 		}
+		if err := s.placeRoom(ctx, tx, a, m, in, &room); err != nil {
+			return err
+		}
 		after, err := get(ctx, tx, id)
 		if err != nil {
 			return err
@@ -297,7 +337,7 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in Input
 		return nil
 	})
 	if err != nil {
-		return Detail{}, err
+		return Detail{}, s.refuseRoom(ctx, a, err, room)
 	}
 	return s.Get(ctx, a, id)
 }
@@ -369,15 +409,15 @@ func saveAttendees(ctx context.Context, tx *store.Tx, now time.Time, meetingID i
 	for _, in := range list {
 		if o, ok := find(in); ok {
 			keep[o.ID] = true
-			if o.Kind != in.Kind || o.GuestOrg != in.GuestOrg || o.GuestTitle != in.GuestTitle {
-				if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET kind = ?, guest_org = ?, guest_title = ? WHERE id = ?`, in.Kind, in.GuestOrg, in.GuestTitle, o.ID); err != nil {
+			if o.Kind != in.Kind || o.GuestOrg != in.GuestOrg || o.GuestTitle != in.GuestTitle || o.GuestEmail != in.GuestEmail {
+				if _, err := tx.Exec(ctx, `UPDATE meeting_attendees SET kind = ?, guest_org = ?, guest_title = ?, guest_email = ? WHERE id = ?`, in.Kind, in.GuestOrg, in.GuestTitle, in.GuestEmail, o.ID); err != nil {
 					return nil, nil, fmt.Errorf("update attendee %d: %w", o.ID, err)
 				}
 			}
 			continue
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO meeting_attendees (meeting_id, kind, user_id, guest_name, guest_org, guest_title, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-			meetingID, in.Kind, store.IDOrNil(in.UserID), in.GuestName, in.GuestOrg, in.GuestTitle, store.Ms(now)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO meeting_attendees (meeting_id, kind, user_id, guest_name, guest_org, guest_title, guest_email, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			meetingID, in.Kind, store.IDOrNil(in.UserID), in.GuestName, in.GuestOrg, in.GuestTitle, in.GuestEmail, store.Ms(now)); err != nil {
 			if errors.Is(store.MapError(err), store.ErrConflict) {
 				return nil, nil, errs.Field("attendees", "err.meeting.duplicate_attendee")
 			}
@@ -478,6 +518,10 @@ func (s *Service) can(ctx context.Context, a access.Actor, d Detail) map[string]
 		c["minutes_approve"] = (isHost(a, m) || a.Has(access.Admin)) && mn.Status == MinutesSubmitted
 		c["minutes_distribute"] = mg && mn.Status == MinutesApproved
 		c["actions_edit"] = rec && m.Status == StatusEnded
+	}
+	if feedbackOpen(m) {
+		c["feedback"], _ = canGiveFeedback(ctx, s.DB, a, m)
+		c["feedback_read"] = canManage(a, m)
 	}
 	c["materials"] = canRecord(a, m) && m.Open()
 	c["audit"] = a.Has(access.Admin, access.Audit, access.Executive)
@@ -597,6 +641,11 @@ func (s *Service) Decide(ctx context.Context, a access.Actor, id int64, action, 
 		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "decide", map[string]any{"status": m.Status}, map[string]any{"status": status, "comment": strings.TrimSpace(comment)}); err != nil {
 			return err
 		}
+		if status == StatusRejected {
+			if err := s.releaseRoom(ctx, tx, a, m, strings.TrimSpace(comment)); err != nil {
+				return err
+			}
+		}
 		args := msgArgs(m, s.Loc)
 		args["comment"] = strings.TrimSpace(comment)
 		return s.notify(ctx, tx, now, []int64{m.ConvenerID, m.HostID}, key, args, Link(id))
@@ -637,6 +686,9 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 		if _, err := tx.Exec(ctx, `UPDATE meetings SET status = ?, cancel_reason = ?, notice_seq = notice_seq + 1, updated_at = ? WHERE id = ?`, StatusCancelled, reason, store.Ms(now), id); err != nil {
 			return fmt.Errorf("cancel meeting %d: %w", id, err)
 		}
+		if err := s.releaseRoom(ctx, tx, a, m, reason); err != nil {
+			return err
+		}
 		if err := audit.Record(ctx, tx, now, a, EntityMeeting, id, "cancel", map[string]any{"status": m.Status}, map[string]any{"status": StatusCancelled, "reason": reason}); err != nil {
 			return err
 		}
@@ -649,7 +701,10 @@ func (s *Service) Cancel(ctx context.Context, a access.Actor, id int64, reason s
 		}
 		args := msgArgs(m, s.Loc)
 		args["reason"] = reason
-		return s.notify(ctx, tx, now, users, "meeting.msg.cancelled", args, Link(id))
+		if err := s.notify(ctx, tx, now, users, "meeting.msg.cancelled", args, Link(id)); err != nil {
+			return err
+		}
+		return s.mailGuests(ctx, tx, now, a, id, "meeting.msg.guest_cancelled")
 	})
 	if err != nil {
 		return Detail{}, err
@@ -824,6 +879,9 @@ func (s *Service) Delete(ctx context.Context, a access.Actor, id int64) error {
 		}
 		if m.Status != StatusDraft || m.ApprovalChainID != 0 {
 			return errs.State(m.Status, "delete")
+		}
+		if err := s.releaseRoom(ctx, tx, a, m, ""); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `DELETE FROM meetings WHERE id = ?`, id); err != nil {
 			return fmt.Errorf("delete meeting %d: %w", id, err)

@@ -51,6 +51,7 @@ type fixture struct {
 	svc   *meeting.Service
 	users map[string]access.Actor
 	depts map[string]int64
+	org   int64 // the client of baseInput, in the client register
 
 	mu     sync.Mutex
 	msgs   []sent
@@ -89,6 +90,11 @@ func newFixture(t *testing.T, db *store.DB, now time.Time) *fixture {
 		}
 		f.depts[d] = id
 	}
+	org, err := store.InsertID(ctx, db, `INSERT INTO client_orgs (name, name_key, created_at, updated_at) VALUES (?, ?, 0, 0)`, "华润置地（深圳）有限公司", "华润置地深圳")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.org = org
 	f.addUser("convener", "sales", access.Staff)
 	f.addUser("host", "sales", access.Manager, access.Staff)
 	f.addUser("leader", "executive", access.Executive)
@@ -227,9 +233,9 @@ func wantKind(t *testing.T, err error, kind errs.Kind) {
 func (f *fixture) baseInput(start time.Time) meeting.Input {
 	return meeting.Input{
 		Type: meeting.TypeKeyAccount, Title: "华润置地年度合作洽谈", Purpose: "确认 2026 年度会议场地包年合作方案",
-		ClientOrgID: 7, ClientName: "华润置地（深圳）有限公司",
+		ClientOrgID: f.org, ClientName: "华润置地（深圳）有限公司",
 		HostID: f.id("host"), RecorderID: f.id("recorder"), LeaderID: f.id("leader"),
-		StartAt: start, EndAt: start.Add(90 * time.Minute), Place: "18 楼 1 号会议室", BookingID: 41, Level: access.Internal,
+		StartAt: start, EndAt: start.Add(90 * time.Minute), Place: "18 楼 1 号会议室", Level: access.Internal,
 		Agenda: []meeting.AgendaInput{
 			{Topic: "双方介绍与合作回顾", PresenterID: f.id("host"), Minutes: 20},
 			{Topic: "包年方案与价格", PresenterID: f.id("owner1"), Minutes: 50},

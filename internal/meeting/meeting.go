@@ -136,6 +136,7 @@ type Meeting struct {
 	EndAt           time.Time `json:"end_at"`
 	Place           string    `json:"place,omitempty"`
 	BookingID       int64     `json:"booking_id,omitempty"`
+	VenueID         int64     `json:"venue_id,omitempty"`
 	Level           string    `json:"level"`
 	Status          string    `json:"status"`
 	ApprovalChainID int64     `json:"approval_chain_id,omitempty"`
@@ -197,6 +198,7 @@ type Attendee struct {
 	GuestName         string    `json:"guest_name,omitempty"`
 	GuestOrg          string    `json:"guest_org,omitempty"`
 	GuestTitle        string    `json:"guest_title,omitempty"`
+	GuestEmail        string    `json:"guest_email,omitempty"`
 	Reply             string    `json:"reply"`
 	ReplyNote         string    `json:"reply_note,omitempty"`
 	RepliedAt         time.Time `json:"replied_at,omitzero"`

@@ -72,7 +72,70 @@ func (s *Service) sendNotice(ctx context.Context, tx *store.Tx, now time.Time, a
 	if args["ics"], err = s.inviteURL(ctx, tx, m.ID); err != nil {
 		return err
 	}
-	return s.notify(ctx, tx, now, users, key, args, Link(m.ID))
+	if err := s.notify(ctx, tx, now, users, key, args, Link(m.ID)); err != nil {
+		return err
+	}
+	guestKey := "meeting.msg.guest_notice"
+	if change {
+		guestKey = "meeting.msg.guest_changed"
+	}
+	return s.mailGuests(ctx, tx, now, a, m.ID, guestKey)
+}
+
+// mailGuests e-mails each outside guest with an address the notice (key)
+// with the meeting's calendar invitation attached (iTIP REQUEST, or
+// CANCEL once called off), and logs to whom it went.
+func (s *Service) mailGuests(ctx context.Context, tx *store.Tx, now time.Time, a access.Actor, id int64, key string) error {
+	if s.Mail == nil {
+		return nil
+	}
+	m, err := get(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	ats, err := loadAttendees(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	var to []string
+	for _, at := range ats {
+		if at.IsGuest() && at.GuestEmail != "" && (m.Status == StatusCancelled || at.Reply != ReplyDeclined) {
+			to = append(to, at.GuestEmail)
+		}
+	}
+	if len(to) == 0 {
+		return nil
+	}
+	cal, err := s.calendar(ctx, tx, m)
+	if err != nil {
+		return err
+	}
+	method := ics.MethodRequest
+	if m.Status == StatusCancelled {
+		method = ics.MethodCancel
+	}
+	host, _, err := userAddress(ctx, tx, m.HostID)
+	if err != nil {
+		return fmt.Errorf("host of meeting %d: %w", id, err)
+	}
+	args := msgArgs(m, s.Loc)
+	args["host"] = host
+	args["reason"] = m.CancelReason
+	file := InviteFile{Name: "invite.ics", ContentType: "text/calendar; charset=utf-8; method=" + method, Data: cal}
+	var sent []string
+	for _, addr := range to {
+		ok, err := s.Mail(ctx, tx, now, addr, key, args, file)
+		if err != nil {
+			return fmt.Errorf("mail guest of meeting %d: %w", id, err)
+		}
+		if ok {
+			sent = append(sent, addr)
+		}
+	}
+	if len(sent) == 0 {
+		return nil
+	}
+	return audit.Record(ctx, tx, now, a, EntityMeeting, id, "mail_guests", nil, map[string]any{"key": key, "to": sent})
 }
 
 // noticeUsers are the users a notice goes to: attendees (not those on
@@ -108,15 +171,21 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 	if m.Status == StatusDraft || m.Status == StatusRequested || m.Status == StatusReturned || m.Status == StatusRejected {
 		return nil, errs.New(errs.Conflict, "err.meeting.no_invite_yet")
 	}
-	agenda, err := loadAgenda(ctx, s.DB, id)
+	return s.calendar(ctx, s.DB, m)
+}
+
+// calendar writes meeting m's invitation: REQUEST, or CANCEL once called off.
+func (s *Service) calendar(ctx context.Context, q store.Querier, m Meeting) ([]byte, error) {
+	id := m.ID
+	agenda, err := loadAgenda(ctx, q, id)
 	if err != nil {
 		return nil, err
 	}
-	org, err := organizer(ctx, s.DB, m)
+	org, err := organizer(ctx, q, m)
 	if err != nil {
 		return nil, err
 	}
-	attendees, err := inviteAttendees(ctx, s.DB, m)
+	attendees, err := inviteAttendees(ctx, q, m)
 	if err != nil {
 		return nil, err
 	}
@@ -208,7 +277,11 @@ func inviteAttendees(ctx context.Context, q store.Querier, m Meeting) ([]ics.Att
 		}
 		optional := at.Kind != KindRequired
 		if at.IsGuest() {
-			out = append(out, ics.Attendee{Name: at.GuestName, Address: fmt.Sprintf("guest-%d@jiedai.invalid", at.ID), PartStat: part, Optional: optional})
+			addr := at.GuestEmail
+			if addr == "" {
+				addr = fmt.Sprintf("guest-%d@jiedai.invalid", at.ID)
+			}
+			out = append(out, ics.Attendee{Name: at.GuestName, Address: addr, PartStat: part, Optional: optional})
 			continue
 		}
 		if err := user(at.UserID, part, optional); err != nil {

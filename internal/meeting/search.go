@@ -43,13 +43,13 @@ type Hit struct {
 
 const meetingColsM = `m.id, m.type, m.title, m.purpose, COALESCE(m.client_org_id, 0), m.client_name, COALESCE(m.department_id, 0),
 	m.convener_id, m.host_id, COALESCE(m.recorder_id, 0), COALESCE(m.leader_id, 0), COALESCE(m.supervisor_id, 0),
-	m.start_at, m.end_at, m.place, COALESCE(m.booking_id, 0), m.level, m.status, COALESCE(m.approval_chain_id, 0), COALESCE(m.template_id, 0),
+	m.start_at, m.end_at, m.place, COALESCE(m.booking_id, 0), COALESCE(m.venue_id, 0), m.level, m.status, COALESCE(m.approval_chain_id, 0), COALESCE(m.template_id, 0),
 	m.notice_seq, m.noticed_at, m.started_at, m.ended_at, m.closed_at, m.host_notes, m.cancel_reason, m.created_at, m.updated_at`
 
 // meetingColsGroup lists the meeting columns for GROUP BY.
 const meetingColsGroup = `m.id, m.type, m.title, m.purpose, m.client_org_id, m.client_name, m.department_id,
 	m.convener_id, m.host_id, m.recorder_id, m.leader_id, m.supervisor_id,
-	m.start_at, m.end_at, m.place, m.booking_id, m.level, m.status, m.approval_chain_id, m.template_id,
+	m.start_at, m.end_at, m.place, m.booking_id, m.venue_id, m.level, m.status, m.approval_chain_id, m.template_id,
 	m.notice_seq, m.noticed_at, m.started_at, m.ended_at, m.closed_at, m.host_notes, m.cancel_reason, m.created_at, m.updated_at`
 
 // likeEscape escapes LIKE wildcards in user text (escape character !).

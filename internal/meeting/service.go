@@ -25,6 +25,17 @@ type Notifier func(ctx context.Context, q store.Querier, now time.Time, userIDs 
 // (kind, key) scheduled twice keeps one job, due at the latest time given.
 type Scheduler func(ctx context.Context, q store.Querier, kind, key string, due time.Time, payload any) error
 
+// InviteFile is a calendar invitation attached to an e-mail.
+type InviteFile struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// Mailer queues an e-mail to an outside address (a guest without an
+// account) inside the caller's transaction, with the invitation attached;
+// it reports whether e-mail is enabled. The notify engine provides it.
+type Mailer func(ctx context.Context, q store.Querier, now time.Time, to, key string, args map[string]any, file InviteFile) (bool, error)
+
 // Service runs meetings.
 type Service struct {
 	DB       *store.DB
@@ -34,6 +45,11 @@ type Service struct {
 	Schedule Scheduler
 	// Reschedule moves a job that may already exist (a changed deadline).
 	Reschedule Scheduler
+	// Rooms books the meeting's room through the booking module; without
+	// it a meeting can name no room.
+	Rooms Rooms
+	// Mail e-mails outside guests the notice with the invitation.
+	Mail Mailer
 	// BaseURL (the --base-url flag) makes the calendar invitation's link
 	// in messages absolute (emails and group-chat robots open it outside
 	// Jiedai); when empty the site settings' public URL does.

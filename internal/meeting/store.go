@@ -11,7 +11,7 @@ import (
 
 const meetingCols = `id, type, title, purpose, COALESCE(client_org_id, 0), client_name, COALESCE(department_id, 0),
 	convener_id, host_id, COALESCE(recorder_id, 0), COALESCE(leader_id, 0), COALESCE(supervisor_id, 0),
-	start_at, end_at, place, COALESCE(booking_id, 0), level, status, COALESCE(approval_chain_id, 0), COALESCE(template_id, 0),
+	start_at, end_at, place, COALESCE(booking_id, 0), COALESCE(venue_id, 0), level, status, COALESCE(approval_chain_id, 0), COALESCE(template_id, 0),
 	notice_seq, noticed_at, started_at, ended_at, closed_at, host_notes, cancel_reason, created_at, updated_at`
 
 type scanner interface{ Scan(...any) error }
@@ -22,7 +22,7 @@ func scanMeeting(sc scanner) (Meeting, error) {
 	var noticed, started, ended, closed sql.NullInt64
 	err := sc.Scan(&m.ID, &m.Type, &m.Title, &m.Purpose, &m.ClientOrgID, &m.ClientName, &m.DepartmentID,
 		&m.ConvenerID, &m.HostID, &m.RecorderID, &m.LeaderID, &m.SupervisorID,
-		&start, &end, &m.Place, &m.BookingID, &m.Level, &m.Status, &m.ApprovalChainID, &m.TemplateID,
+		&start, &end, &m.Place, &m.BookingID, &m.VenueID, &m.Level, &m.Status, &m.ApprovalChainID, &m.TemplateID,
 		&m.NoticeSeq, &noticed, &started, &ended, &closed, &m.HostNotes, &m.CancelReason, &created, &updated)
 	m.StartAt, m.EndAt, m.CreatedAt, m.UpdatedAt = store.Time(start), store.Time(end), store.Time(created), store.Time(updated)
 	m.NoticedAt, m.StartedAt, m.EndedAt, m.ClosedAt = store.NullMs(noticed), store.NullMs(started), store.NullMs(ended), store.NullMs(closed)
@@ -57,14 +57,14 @@ func loadAgenda(ctx context.Context, q store.Querier, meetingID int64) ([]Agenda
 
 const attendeeCols = `id, kind, COALESCE(user_id, 0), guest_name, guest_org, guest_title, reply, reply_note, replied_at,
 	attendance, signed_in_at, COALESCE(substitute_for, 0), leave_status, leave_reason, COALESCE(leave_substitute_id, 0),
-	leave_requested_at, COALESCE(leave_decided_by, 0), leave_decided_at, leave_comment`
+	leave_requested_at, COALESCE(leave_decided_by, 0), leave_decided_at, leave_comment, guest_email`
 
 func scanAttendee(sc scanner) (Attendee, error) {
 	var at Attendee
 	var replied, signed, leaveReq, leaveDec sql.NullInt64
 	err := sc.Scan(&at.ID, &at.Kind, &at.UserID, &at.GuestName, &at.GuestOrg, &at.GuestTitle, &at.Reply, &at.ReplyNote, &replied,
 		&at.Attendance, &signed, &at.SubstituteFor, &at.LeaveStatus, &at.LeaveReason, &at.LeaveSubstituteID,
-		&leaveReq, &at.LeaveDecidedBy, &leaveDec, &at.LeaveComment)
+		&leaveReq, &at.LeaveDecidedBy, &leaveDec, &at.LeaveComment, &at.GuestEmail)
 	at.RepliedAt, at.SignedInAt, at.LeaveRequestedAt, at.LeaveDecidedAt = store.NullMs(replied), store.NullMs(signed), store.NullMs(leaveReq), store.NullMs(leaveDec)
 	return at, err
 }

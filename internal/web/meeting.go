@@ -140,6 +140,7 @@ type meetingFormData struct {
 	Agenda    []agendaRow
 	Attendees []attendeeRow
 	Status    string
+	formLookups
 }
 
 type agendaRow struct {
@@ -148,7 +149,7 @@ type agendaRow struct {
 }
 
 type attendeeRow struct {
-	Kind, User, Name, Org, Title string
+	Kind, User, Name, Org, Title, Email string
 }
 
 func (s *Server) meetingFormPage(r *http.Request, a access.Actor, id int64, title string, form url.Values) (*Page, error) {
@@ -165,9 +166,15 @@ func (s *Server) meetingFormPage(r *http.Request, a access.Actor, id int64, titl
 		return nil, err
 	}
 	d := &meetingFormData{ID: id, Types: meeting.Types, Levels: access.Levels, People: people, Depts: depts, Templates: tpls}
+	if err := s.lookup(r, a, d, form); err != nil {
+		return nil, err
+	}
 	n := len(form["agenda_topic"])
 	for i := 0; i < n; i++ {
 		at := func(k string) string { return idx(form[k], i) }
+		if strings.TrimSpace(at("agenda_topic")) == "" && at("agenda_id") == "" {
+			continue // a blank row; fresh ones are added below
+		}
 		rid, _ := strconv.ParseInt(at("agenda_id"), 10, 64)
 		d.Agenda = append(d.Agenda, agendaRow{ID: rid, Topic: at("agenda_topic"), Presenter: at("agenda_presenter"), Name: at("agenda_presenter_name"), Min: at("agenda_minutes"), Note: at("agenda_notes")})
 	}
@@ -179,7 +186,7 @@ func (s *Server) meetingFormPage(r *http.Request, a access.Actor, id int64, titl
 		if at("att_user") == "" && strings.TrimSpace(at("att_name")) == "" {
 			continue
 		}
-		d.Attendees = append(d.Attendees, attendeeRow{Kind: at("att_kind"), User: at("att_user"), Name: at("att_name"), Org: at("att_org"), Title: at("att_title")})
+		d.Attendees = append(d.Attendees, attendeeRow{Kind: at("att_kind"), User: at("att_user"), Name: at("att_name"), Org: at("att_org"), Title: at("att_title"), Email: at("att_email")})
 	}
 	for i := 0; i < 4; i++ {
 		d.Attendees = append(d.Attendees, attendeeRow{Kind: meeting.KindRequired})
@@ -202,6 +209,7 @@ func (s *Server) meetingNew(w http.ResponseWriter, r *http.Request, a access.Act
 		"start_at": {start.Format(dateTimeLayout)}, "end_at": {start.Add(time.Hour).Format(dateTimeLayout)}}
 	if t := r.URL.Query().Get("template_id"); t != "" {
 		form.Set("template_id", t)
+		form.Set("look", "template")
 	}
 	if c := r.URL.Query().Get("client"); c != "" {
 		form.Set("client_name", c)
@@ -245,13 +253,13 @@ func ParseMeetingForm(f url.Values, loc *time.Location) (meeting.Input, error) {
 		return t.UTC()
 	}
 	in := meeting.Input{Type: f.Get("type"), Title: f.Get("title"), Purpose: f.Get("purpose"), ClientName: f.Get("client_name"),
-		Place: f.Get("place"), Level: f.Get("level")}
+		Place: f.Get("place"), Level: f.Get("level"), Layout: f.Get("layout"), Equipment: f["equipment"], TemplateFilled: f.Get("template_filled") == "1"}
 	in.ClientOrgID = num("client_org_id")
 	in.HostID = num("host_id")
 	in.RecorderID = num("recorder_id")
 	in.LeaderID = num("leader_id")
 	in.SupervisorID = num("supervisor_id")
-	in.BookingID = num("booking_id")
+	in.VenueID = num("venue_id")
 	in.TemplateID = num("template_id")
 	in.StartAt = when("start_at")
 	in.EndAt = when("end_at")
@@ -277,7 +285,7 @@ func ParseMeetingForm(f url.Values, loc *time.Location) (meeting.Input, error) {
 		if user == 0 && name == "" {
 			continue
 		}
-		in.Attendees = append(in.Attendees, meeting.AttendeeInput{Kind: kind, UserID: user, GuestName: name, GuestOrg: idx(f["att_org"], i), GuestTitle: idx(f["att_title"], i)})
+		in.Attendees = append(in.Attendees, meeting.AttendeeInput{Kind: kind, UserID: user, GuestName: name, GuestOrg: idx(f["att_org"], i), GuestTitle: idx(f["att_title"], i), GuestEmail: idx(f["att_email"], i)})
 	}
 	for _, c := range f["cc"] {
 		if id, err := strconv.ParseInt(c, 10, 64); err == nil && id > 0 {
@@ -287,8 +295,26 @@ func ParseMeetingForm(f url.Values, loc *time.Location) (meeting.Input, error) {
 	return in, l.Err()
 }
 
+// lookBack answers a look-up (the form posted back to itself): the form
+// again with what was found, nothing saved.
+func (s *Server) lookBack(w http.ResponseWriter, r *http.Request, a access.Actor, id int64, title string) bool {
+	if r.PostForm.Get("look") == "" {
+		return false
+	}
+	p, err := s.meetingFormPage(r, a, id, title, r.PostForm)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return true
+	}
+	s.render(w, r, http.StatusOK, "meeting_form", p)
+	return true
+}
+
 func (s *Server) meetingCreate(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	_ = r.ParseForm()
+	if s.lookBack(w, r, a, 0, "meeting.new") {
+		return
+	}
 	in, err := ParseMeetingForm(r.PostForm, s.app.Loc)
 	var d meeting.Detail
 	if err == nil {
@@ -317,7 +343,11 @@ func (s *Server) meetingForm(d meeting.Detail) url.Values {
 	f := url.Values{"type": {d.Type}, "title": {d.Title}, "purpose": {d.Purpose}, "client_org_id": {id(d.ClientOrgID)}, "client_name": {d.ClientName},
 		"host_id": {id(d.HostID)}, "recorder_id": {id(d.RecorderID)}, "leader_id": {id(d.LeaderID)}, "supervisor_id": {id(d.SupervisorID)},
 		"start_at": {d.StartAt.In(s.app.Loc).Format(dateTimeLayout)}, "end_at": {d.EndAt.In(s.app.Loc).Format(dateTimeLayout)},
-		"place": {d.Place}, "booking_id": {id(d.BookingID)}, "level": {d.Level}}
+		"place": {d.Place}, "venue_id": {id(d.VenueID)}, "level": {d.Level}}
+	if d.VenueID != 0 {
+		f.Set("place", "")
+		f.Set("venue_name", d.Place)
+	}
 	for _, it := range d.Agenda {
 		f["agenda_id"] = append(f["agenda_id"], id(it.ID))
 		f["agenda_topic"] = append(f["agenda_topic"], it.Topic)
@@ -335,6 +365,7 @@ func (s *Server) meetingForm(d meeting.Detail) url.Values {
 		f["att_name"] = append(f["att_name"], at.GuestName)
 		f["att_org"] = append(f["att_org"], at.GuestOrg)
 		f["att_title"] = append(f["att_title"], at.GuestTitle)
+		f["att_email"] = append(f["att_email"], at.GuestEmail)
 	}
 	for _, c := range d.CC {
 		f["cc"] = append(f["cc"], id(c))
@@ -364,6 +395,9 @@ func (s *Server) meetingEdit(w http.ResponseWriter, r *http.Request, a access.Ac
 func (s *Server) meetingUpdate(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := pathID(r, "id")
 	_ = r.ParseForm()
+	if s.lookBack(w, r, a, id, "meeting.edit") {
+		return
+	}
 	in, err := ParseMeetingForm(r.PostForm, s.app.Loc)
 	if err == nil {
 		_, err = s.app.Meetings.Update(r.Context(), a, id, in)
@@ -391,6 +425,8 @@ type meetingPageData struct {
 	Pending    []meeting.Attendee
 	Decisions  []meeting.Resolution
 	SignInOpen bool
+	Feedback   []meeting.Feedback
+	Ratings    []int
 }
 
 // material is a background file with its size for display.
@@ -449,7 +485,17 @@ func (s *Server) meetingPage(r *http.Request, a access.Actor, id int64) (*Page, 
 			}
 		}
 	}
-	return s.newPage(r, "meeting.page", "meetings", data), nil
+	if d.Can["feedback"] || d.Can["feedback_read"] {
+		if data.Feedback, err = s.app.Meetings.FeedbackOf(r.Context(), a, id); err != nil {
+			return nil, err
+		}
+		data.Ratings = []int{5, 4, 3, 2, 1}
+	}
+	p := s.newPage(r, "meeting.page", "meetings", data)
+	if d.Can["feedback"] && len(data.Feedback) == 1 {
+		p.Form = url.Values{"rating": {strconv.Itoa(data.Feedback[0].Rating)}, "comment": {data.Feedback[0].Comment}}
+	}
+	return p, nil
 }
 
 func (s *Server) meetingShow(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -513,6 +559,10 @@ func (s *Server) meetingAction(w http.ResponseWriter, r *http.Request, a access.
 		_, err = m.RecordDecision(ctx, a, id, num("agenda_item_id"), f.Get("text"))
 	case "notes":
 		err = m.SaveNotes(ctx, a, id, f.Get("host_notes"))
+	case "feedback":
+		rating, _ := strconv.Atoi(f.Get("rating"))
+		_, err = m.GiveFeedback(ctx, a, id, rating, f.Get("comment"))
+		flash = "meeting_feedback_saved"
 	default:
 		s.renderError(w, r, http.StatusNotFound, "err.page_not_found")
 		return
@@ -1015,7 +1065,12 @@ func (s *Server) actionStep(w http.ResponseWriter, r *http.Request, a access.Act
 			err = errs.Field("progress", "err.number")
 			break
 		}
-		_, err = m.Progress(ctx, a, id, p, f.Get("note"))
+		if f.Get("problem") == "1" {
+			_, err = m.ReportProblem(ctx, a, id, p, f.Get("note"))
+			flash = "action_problem_reported"
+		} else {
+			_, err = m.Progress(ctx, a, id, p, f.Get("note"))
+		}
 	case "result":
 		_, err = m.SubmitResult(ctx, a, id, f.Get("result"))
 		flash = "action_submitted"

@@ -19,6 +19,16 @@ type Message struct {
 	Body string
 	// Link optionally points at the related page in Jiedai.
 	Link string
+	// Files are attached to an e-mail (a calendar invitation); other
+	// channels leave them out.
+	Files []File `json:",omitempty"`
+}
+
+// File is an e-mail attachment.
+type File struct {
+	Name        string // file name, e.g. invite.ics
+	ContentType string // e.g. "text/calendar; charset=utf-8; method=REQUEST"
+	Data        []byte
 }
 
 // Webhook kinds accepted by Send.

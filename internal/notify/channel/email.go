@@ -1,6 +1,7 @@
 package channel
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
@@ -150,6 +151,11 @@ func SendEmail(ctx context.Context, cfg SMTPConfig, to []string, m Message) erro
 		body += "\n\n" + m.Link
 	}
 	msg.SetBodyString(mail.TypeTextPlain, body)
+	for _, f := range m.Files {
+		if err := msg.AttachReader(f.Name, bytes.NewReader(f.Data), mail.WithFileContentType(mail.ContentType(f.ContentType))); err != nil {
+			return fmt.Errorf("send email: attach %s: %w", f.Name, err)
+		}
+	}
 
 	client, err := mail.NewClient(cfg.Host, opts...)
 	if err != nil {
