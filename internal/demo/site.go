@@ -25,7 +25,7 @@ func loadSite(ctx context.Context, d *loader) error {
 	if err != nil {
 		return err
 	}
-	at, err := d.app.Files.Add(ctx, admin, "seal", 1, "seal.png", seal)
+	at, err := d.app.Files.Add(ctx, admin, "site", 2, "seal.png", seal) // site image 2: the seal (web.siteSealImage)
 	if err != nil {
 		return fmt.Errorf("seal image: %w", err)
 	}

@@ -81,7 +81,7 @@ func (s *Server) directionsSave(w http.ResponseWriter, r *http.Request, a access
 
 // sealSave stores an uploaded seal image as the issuer's seal.
 func (s *Server) sealSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	s.siteImageSave(w, r, a, "seal", func(tx *store.Tx, id int64) error {
+	s.siteImageSave(w, r, a, siteSealImage, func(tx *store.Tx, id int64) error {
 		cur, err := settings.GetIssuer(r.Context(), tx)
 		if err != nil {
 			return err
@@ -100,5 +100,5 @@ func (s *Server) siteSeal(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.siteImage(w, r, "seal", is.SealID)
+	s.siteImage(w, r, siteSealImage, is.SealID)
 }

@@ -172,7 +172,7 @@ func (s *Server) retryJob(w http.ResponseWriter, r *http.Request, a access.Actor
 
 // siteLogoSave stores an uploaded logo image and points the site at it.
 func (s *Server) siteLogoSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	s.siteImageSave(w, r, a, "site", func(tx *store.Tx, id int64) error {
+	s.siteImageSave(w, r, a, siteLogoImage, func(tx *store.Tx, id int64) error {
 		cur, err := settings.GetSite(r.Context(), tx)
 		if err != nil {
 			return err
@@ -183,16 +183,23 @@ func (s *Server) siteLogoSave(w http.ResponseWriter, r *http.Request, a access.A
 	})
 }
 
-// siteImageSave stores an uploaded image as an attachment of entity and
-// hands its id to use (in a transaction), then goes back to the settings.
-func (s *Server) siteImageSave(w http.ResponseWriter, r *http.Request, a access.Actor, entity string, use func(tx *store.Tx, id int64) error) {
+// The site's own images are attachments of entity "site": the logo is
+// number 1, the issuer's seal number 2.
+const (
+	siteLogoImage = 1
+	siteSealImage = 2
+)
+
+// siteImageSave stores an uploaded image as site image n and hands its id
+// to use (in a transaction), then goes back to the settings.
+func (s *Server) siteImageSave(w http.ResponseWriter, r *http.Request, a access.Actor, n int64, use func(tx *store.Tx, id int64) error) {
 	data, name, err := readUpload(w, r, "file")
 	if err == nil && !strings.HasPrefix(http.DetectContentType(data), "image/") {
 		err = errs.Field("file", "err.file_type", "ext", path.Ext(name))
 	}
 	if err == nil {
 		var at attachment.Attachment
-		at, err = s.app.Files.Add(r.Context(), a, entity, 1, name, data)
+		at, err = s.app.Files.Add(r.Context(), a, "site", n, name, data)
 		if err == nil {
 			err = s.app.DB.InTx(r.Context(), func(tx *store.Tx) error { return use(tx, at.ID) })
 		}
@@ -207,17 +214,17 @@ func (s *Server) siteImageSave(w http.ResponseWriter, r *http.Request, a access.
 
 // siteLogo serves the site's logo to everyone, the login page included.
 func (s *Server) siteLogo(w http.ResponseWriter, r *http.Request) {
-	s.siteImage(w, r, "site", s.app.Site(r.Context()).LogoID)
+	s.siteImage(w, r, siteLogoImage, s.app.Site(r.Context()).LogoID)
 }
 
-// siteImage serves attachment id of entity, an image of the site's own.
-func (s *Server) siteImage(w http.ResponseWriter, r *http.Request, entity string, id int64) {
+// siteImage serves attachment id when it is site image n.
+func (s *Server) siteImage(w http.ResponseWriter, r *http.Request, n, id int64) {
 	if id == 0 {
 		http.NotFound(w, r)
 		return
 	}
 	at, data, err := s.app.Files.Open(r.Context(), access.SystemActor(), id)
-	if err != nil || at.Entity != entity {
+	if err != nil || at.Entity != "site" || at.EntityID != n {
 		http.NotFound(w, r)
 		return
 	}
