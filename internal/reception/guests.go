@@ -553,6 +553,9 @@ func (s *Service) signIn(ctx context.Context, tx store.Querier, now time.Time, a
 	if err := auditCase(ctx, tx, now, a, r.ID, "sign_in", nil, map[string]any{"guest": g.ID, "name": g.Name, "self": self}); err != nil {
 		return err
 	}
+	if err := s.tellArrival(ctx, tx, now, a, r, g); err != nil {
+		return err
+	}
 	if r.Status == StatusReady {
 		return s.setStatus(ctx, tx, now, a, r, StatusOngoing, "start", "started_at = ?", store.Ms(now))
 	}
