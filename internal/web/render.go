@@ -33,6 +33,7 @@ type Page struct {
 	SiteName string
 	LogoID   int64
 	Demo     bool
+	Kiosk    bool           // a screen on a wall: no menu, no signed-in user, no sign-out
 	kept     map[string]any // what a refused form's page keeps for the page it goes back to
 	back     string         // where a refused form goes back to, when not the page it was on
 }
