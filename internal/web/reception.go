@@ -417,6 +417,9 @@ func (s *Server) rcNew(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	if org := r.URL.Query().Get("org"); org != "" {
 		f.Set("org_name", org)
 	}
+	if len(r.PostForm) > 0 {
+		f = r.PostForm // back from a refused save: the form as it was sent
+	}
 	p, err := s.rcFormPage(r, a, 0, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
@@ -436,7 +439,11 @@ func (s *Server) rcEdit(w http.ResponseWriter, r *http.Request, a access.Actor) 
 		s.fail(w, r, errs.Forbid(), "", nil)
 		return
 	}
-	p, err := s.rcFormPage(r, a, id, appToForm(rc.Application()))
+	f := appToForm(rc.Application())
+	if len(r.PostForm) > 0 {
+		f = r.PostForm // back from a refused save: the form as it was sent
+	}
+	p, err := s.rcFormPage(r, a, id, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return

@@ -150,7 +150,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form st
 	}
 	refusal := e.Kind == errs.Invalid || e.Kind == errs.Conflict || e.Kind == errs.BadRequest || e.Kind == errs.TooMany || e.Kind == errs.Unauthorized
 	l := s.app.I18n.For(langFrom(r))
-	if refusal && r.Method == http.MethodPost {
+	// A busy server (429 with Retry-After) answers at once: going back
+	// would only add a request.
+	if refusal && e.Kind != errs.TooMany && r.Method == http.MethodPost {
 		back := s.backURL(r)
 		if p != nil && p.back != "" {
 			back = p.back
