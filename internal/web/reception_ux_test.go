@@ -9,7 +9,9 @@ import (
 	"strings"
 	"testing"
 
+	"jiedai/internal/access"
 	"jiedai/internal/apptest"
+	"jiedai/internal/reception"
 	"jiedai/internal/settings"
 	"jiedai/internal/storetest"
 )
@@ -97,4 +99,36 @@ func postFollow(t *testing.T, c *http.Client, u string, v url.Values) (int, stri
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
 	return resp.StatusCode, string(data)
+}
+
+// The client's survey, once answered, thanks the client once and does not
+// show the client's own score.
+func TestClientSurveyThanksOnceWithoutScore(t *testing.T) {
+	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	srv := apptest.Serve(t, a)
+	wrap := demoCase(t, a.Reception, reception.StatusWrapUp)
+	svs, err := a.Reception.Surveys(context.Background(), access.SystemActor(), wrap.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sv reception.Survey
+	for _, x := range svs {
+		if x.Kind == reception.SurveyClient && x.SubmittedAt.IsZero() {
+			sv = x
+		}
+	}
+	if sv.Token == "" {
+		t.Fatal("no open client survey in the demo")
+	}
+	form := url.Values{"respondent": {"张伟"}}
+	for _, an := range sv.Answers {
+		form.Set(fmt.Sprintf("score_%d", an.Seq), fmt.Sprint(an.MaxPoints-1))
+	}
+	code, page := postFollow(t, apptest.Client(t), srv.URL+"/s/"+sv.Token, form)
+	if code != 200 || strings.Count(page, "感谢您的评价") != 1 || !strings.Contains(page, `id="survey-received"`) {
+		t.Fatalf("after answering: %d, thanks %d times", code, strings.Count(page, "感谢您的评价"))
+	}
+	if strings.Contains(page, "score-big") || strings.Contains(page, fmt.Sprintf("/ %d", sv.MaxScore)) {
+		t.Errorf("the client sees their own score")
+	}
 }
