@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"jiedai/internal/apptest"
+	"jiedai/internal/store"
 	"jiedai/internal/storetest"
 )
 
@@ -58,7 +59,11 @@ func TestNoPostAnswersWithAPage(t *testing.T) {
 // A refused form comes back at the form's own address with the values
 // typed in and the message, and a reload shows the plain form again.
 func TestRefusedFormRedirectsBack(t *testing.T) {
-	a, _ := apptest.New(t, storetest.NewTestDB(t, "sqlite"))
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) { refusedFormRedirectsBack(t, db) })
+}
+
+func refusedFormRedirectsBack(t *testing.T, db *store.DB) {
+	a, _ := apptest.New(t, db)
 	srv := apptest.Serve(t, a)
 	c := apptest.Login(t, srv, "admin")
 	req, _ := http.NewRequest("POST", srv.URL+"/admin/settings", strings.NewReader(url.Values{"name": {"半途"}, "time_zone": {"Nowhere/City"}, "currency": {"CNY"}}.Encode()))
