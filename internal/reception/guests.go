@@ -260,6 +260,7 @@ type Invitation struct {
 	VisitDate   string       `json:"visit_date"`
 	ArrivalTime string       `json:"arrival_time"`
 	SignInOpen  bool         `json:"sign_in_open" doc:"Self sign-in works on the visit day"`
+	Directions
 }
 
 // InvitedGuest is the guest of an invitation link.
@@ -277,7 +278,11 @@ func (s *Service) Invitation(ctx context.Context, token string) (Invitation, err
 	if err != nil {
 		return Invitation{}, err
 	}
-	return s.invitation(g, r), nil
+	inv := s.invitation(g, r)
+	if inv.Directions, err = s.directions(ctx, r); err != nil {
+		return Invitation{}, err
+	}
+	return inv, nil
 }
 
 func (s *Service) invitation(g Guest, r Reception) Invitation {
@@ -546,6 +551,9 @@ func (s *Service) signIn(ctx context.Context, tx store.Querier, now time.Time, a
 		return errs.New(errs.Conflict, "err.reception.already_signed_in", "time", "")
 	}
 	if err := auditCase(ctx, tx, now, a, r.ID, "sign_in", nil, map[string]any{"guest": g.ID, "name": g.Name, "self": self}); err != nil {
+		return err
+	}
+	if err := s.tellArrival(ctx, tx, now, a, r, g); err != nil {
 		return err
 	}
 	if r.Status == StatusReady {

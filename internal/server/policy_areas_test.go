@@ -559,5 +559,13 @@ func meetingPolicy() []rule {
 
 // areaPolicy is the rows of the reception, client and meeting areas.
 func areaPolicy() []rule {
-	return append(append(append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...), meetingLifecyclePolicy()...), meetingStepsPolicy()...)
+	var out []rule
+	for _, part := range [][]rule{
+		receptionPolicy(), clientPolicy(), meetingPolicy(), meetingLifecyclePolicy(),
+		meetingStepsPolicy(),
+		receptionUXPolicy(),
+	} {
+		out = append(out, part...)
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"path"
 	"strings"
 
@@ -26,6 +27,7 @@ func (s *Server) routesAdminSettings(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/calendar/delete", s.authed(s.calendarDelete, access.Admin))
 	mux.HandleFunc("GET /admin/jobs", s.authed(s.failedJobs, access.Admin))
 	mux.HandleFunc("POST /admin/jobs/{id}/retry", s.authed(s.retryJob, access.Admin))
+	s.routesAdminIssuer(mux)
 }
 
 // siteSettingsData tells the settings page which public URL links use
@@ -33,27 +35,30 @@ func (s *Server) routesAdminSettings(mux *http.ServeMux) {
 type siteSettingsData struct {
 	PublicURL string // "" when unset: links in messages are relative
 	Override  string // the --base-url flag, "" when not given
+	SealID    int64  // the issuer's seal image, 0 for none
 }
 
 func (s *Server) siteSettingsPage(r *http.Request) *Page {
-	return s.newPage(r, "settings.title", "admin", &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL})
+	d := &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL}
+	if is, err := settings.GetIssuer(r.Context(), s.app.DB); err == nil {
+		d.SealID = is.SealID
+	}
+	return s.newPage(r, "settings.title", "admin", d)
 }
 
 func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	site, err := settings.GetSite(r.Context(), s.app.DB)
+	form, _, err := s.settingsForm(r)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return
 	}
 	p := s.siteSettingsPage(r)
-	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL}}
+	p.Form = form
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
 func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	_ = r.ParseForm()
-	f := r.PostForm
-	err := s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
+	s.settingsSave(w, r, func(tx *store.Tx, f url.Values) error {
 		cur, err := settings.GetSite(r.Context(), tx)
 		if err != nil {
 			return err
@@ -62,12 +67,6 @@ func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a acce
 		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
 		return err
 	})
-	if err != nil {
-		s.fail(w, r, err, "admin_settings", s.siteSettingsPage(r))
-		return
-	}
-	s.app.ForgetSite()
-	redirect(w, r, "/admin/settings", "saved")
 }
 
 type calendarData struct {
@@ -173,23 +172,36 @@ func (s *Server) retryJob(w http.ResponseWriter, r *http.Request, a access.Actor
 
 // siteLogoSave stores an uploaded logo image and points the site at it.
 func (s *Server) siteLogoSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	s.siteImageSave(w, r, a, siteLogoImage, func(tx *store.Tx, id int64) error {
+		cur, err := settings.GetSite(r.Context(), tx)
+		if err != nil {
+			return err
+		}
+		cur.LogoID = id
+		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
+		return err
+	})
+}
+
+// The site's own images are attachments of entity "site": the logo is
+// number 1, the issuer's seal number 2.
+const (
+	siteLogoImage = 1
+	siteSealImage = 2
+)
+
+// siteImageSave stores an uploaded image as site image n and hands its id
+// to use (in a transaction), then goes back to the settings.
+func (s *Server) siteImageSave(w http.ResponseWriter, r *http.Request, a access.Actor, n int64, use func(tx *store.Tx, id int64) error) {
 	data, name, err := readUpload(w, r, "file")
 	if err == nil && !strings.HasPrefix(http.DetectContentType(data), "image/") {
 		err = errs.Field("file", "err.file_type", "ext", path.Ext(name))
 	}
 	if err == nil {
 		var at attachment.Attachment
-		at, err = s.app.Files.Add(r.Context(), a, "site", 1, name, data)
+		at, err = s.app.Files.Add(r.Context(), a, "site", n, name, data)
 		if err == nil {
-			err = s.app.DB.InTx(r.Context(), func(tx *store.Tx) error {
-				cur, err := settings.GetSite(r.Context(), tx)
-				if err != nil {
-					return err
-				}
-				cur.LogoID = at.ID
-				_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
-				return err
-			})
+			err = s.app.DB.InTx(r.Context(), func(tx *store.Tx) error { return use(tx, at.ID) })
 		}
 	}
 	if err != nil {
@@ -202,13 +214,17 @@ func (s *Server) siteLogoSave(w http.ResponseWriter, r *http.Request, a access.A
 
 // siteLogo serves the site's logo to everyone, the login page included.
 func (s *Server) siteLogo(w http.ResponseWriter, r *http.Request) {
-	site := s.app.Site(r.Context())
-	if site.LogoID == 0 {
+	s.siteImage(w, r, siteLogoImage, s.app.Site(r.Context()).LogoID)
+}
+
+// siteImage serves attachment id when it is site image n.
+func (s *Server) siteImage(w http.ResponseWriter, r *http.Request, n, id int64) {
+	if id == 0 {
 		http.NotFound(w, r)
 		return
 	}
-	at, data, err := s.app.Files.Open(r.Context(), access.SystemActor(), site.LogoID)
-	if err != nil || at.Entity != "site" {
+	at, data, err := s.app.Files.Open(r.Context(), access.SystemActor(), id)
+	if err != nil || at.Entity != "site" || at.EntityID != n {
 		http.NotFound(w, r)
 		return
 	}

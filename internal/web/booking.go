@@ -430,6 +430,9 @@ func (s *Server) bookingFormPage(r *http.Request, a access.Actor, title string, 
 			return nil, nil, err
 		}
 	}
+	if rf := new(booking.Refusal); flashExtra(r, "refusal", rf) {
+		d.Refusal, d.Conflicts, d.Alts = rf, rf.Conflicts, rf.Alternatives // back from a refused submit
+	}
 	return s.newPage(r, title, "bookings", d), d, nil
 }
 
@@ -555,6 +558,7 @@ func (s *Server) parseBookingForm(r *http.Request) (booking.Request, error) {
 func (s *Server) failBooking(w http.ResponseWriter, r *http.Request, err error, p *Page, d *formData) {
 	if rf := booking.RefusalOf(err); rf != nil {
 		d.Refusal, d.Conflicts, d.Alts = rf, rf.Conflicts, rf.Alternatives
+		p.keep("refusal", rf)
 	}
 	r.PostForm.Del("alt")
 	s.fail(w, r, err, "booking_form", p)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
+	"jiedai/internal/settings"
 	"jiedai/internal/venue"
 )
 
@@ -38,11 +40,18 @@ type letterData struct {
 	SiteZh   string
 	SiteEn   string
 	Confirms bool
+	Issuer   settings.Issuer // the letterhead, contact, bank account and seal
+	QR       template.HTML   // QR code to the confirmation page, while awaited
 }
 
 func (s *Server) letterPage(r *http.Request, l booking.Letter) *Page {
-	d := &letterData{L: l, Zh: s.app.I18n.For(i18n.ZhHans), En: s.app.I18n.For(i18n.En), Loc: s.app.Loc,
+	zh := i18n.ZhHans
+	if langFrom(r) == i18n.ZhHant {
+		zh = i18n.ZhHant // the Chinese half in Traditional characters
+	}
+	d := &letterData{L: l, Zh: s.app.I18n.For(zh), En: s.app.I18n.For(i18n.En), Loc: s.app.Loc,
 		Hours: strconv.FormatFloat(float64(l.DurationMin)/60, 'f', -1, 64)}
+	s.letterIssuer(r, d)
 	d.SiteZh, d.SiteEn = d.Zh.T("app.name"), d.En.T("app.name")
 	d.Done = l.Status == booking.StatusConfirmed || l.Status == booking.StatusInUse || l.Status == booking.StatusCompleted
 	d.Expired = l.Status == booking.StatusForfeited
@@ -227,4 +236,24 @@ func (s *Server) bookingSettle(w http.ResponseWriter, r *http.Request, a access.
 		return
 	}
 	redirect(w, r, fmt.Sprintf("/bookings/%d/statement", id), "booking_settled")
+}
+
+// letterIssuer adds the issuer's identity from the site settings and,
+// while the client's reply is awaited, a QR code of the confirmation page.
+func (s *Server) letterIssuer(r *http.Request, d *letterData) {
+	is, err := settings.GetIssuer(r.Context(), s.app.DB)
+	if err != nil {
+		s.log.Warn("read the issuer settings", "err", err)
+	}
+	d.Issuer = is
+	if d.L.ConfirmPath == "" {
+		return
+	}
+	base := s.app.PublicURL(r.Context())
+	if base == "" {
+		base = baseURL(r)
+	}
+	if svg, err := QRSVG(base + d.L.ConfirmPath); err == nil {
+		d.QR = template.HTML(svg) // drawn by QRSVG from our own URL, no outside markup
+	}
 }

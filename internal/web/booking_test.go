@@ -256,8 +256,8 @@ func TestBookingFormConflict(t *testing.T) {
 	}
 	form.Set("start", "10:30")
 	form.Set("end", "11:30")
-	st, _, body := post(t, sc, e.srv.URL+"/bookings/new", form)
-	if st != 409 || !strings.Contains(body, "该时段已被占用") || !strings.Contains(body, "黄河多功能厅") || !strings.Contains(body, `name="alt"`) {
+	st, body := postFollow(t, sc, e.srv.URL+"/bookings/new", form)
+	if st != 200 || !strings.Contains(body, "该时段已被占用") || !strings.Contains(body, "黄河多功能厅") || !strings.Contains(body, `name="alt"`) {
 		t.Fatalf("conflict form: %d\n%.600s", st, body)
 	}
 	if !strings.Contains(body, `value="客户来访"`) {
@@ -279,7 +279,7 @@ func TestBookingFormConflict(t *testing.T) {
 	// Bad input re-renders the form with the field marked, never 500.
 	form.Del("alt")
 	form.Set("start", "25:99")
-	if st, _, body := post(t, sc, e.srv.URL+"/bookings/new", form); st != 422 || !strings.Contains(body, "field-err") {
+	if st, body := postFollow(t, sc, e.srv.URL+"/bookings/new", form); st != 200 || !strings.Contains(body, "field-err") {
 		t.Errorf("bad time: %d", st)
 	}
 }
@@ -301,8 +301,8 @@ func TestBookingFormPicksRegisteredOrg(t *testing.T) {
 	}
 	form := url.Values{"venue_id": {fmt.Sprint(e.room.ID)}, "date": {"2026-03-03"}, "start": {"14:00"}, "end": {"15:00"}, "title": {"客户洽谈"},
 		"headcount": {"4"}, "purpose": {"client"}, "org_id": {fmt.Sprint(org.ID + 1000)}}
-	code, _, body := post(t, c, e.srv.URL+"/bookings/new", form)
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "客户档案中没有这个客户单位") {
+	code, body := postFollow(t, c, e.srv.URL+"/bookings/new", form)
+	if code != http.StatusOK || !strings.Contains(body, "客户档案中没有这个客户单位") {
 		t.Fatalf("unknown organisation: %d", code)
 	}
 	form.Set("org_id", fmt.Sprint(org.ID))

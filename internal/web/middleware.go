@@ -49,6 +49,7 @@ func (s *Server) withSession(next http.Handler) http.Handler {
 			s.renderError(w, r, status, key)
 			return
 		}
+		r = s.takeFlash(w, r)
 		next.ServeHTTP(w, r)
 	})
 }

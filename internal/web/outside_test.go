@@ -30,7 +30,7 @@ func TestPublicURLSetting(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 422 {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/admin/settings" {
 		t.Fatalf("address without scheme: %d", resp.StatusCode)
 	}
 	form.Set("base_url", "https://jiedai.example.cn/")

@@ -416,6 +416,9 @@ func (s *Server) rcNew(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	if org := r.URL.Query().Get("org"); org != "" {
 		f.Set("org_name", org)
 	}
+	if len(r.PostForm) > 0 {
+		f = r.PostForm // back from a refused save: the form as it was sent
+	}
 	p, err := s.rcFormPage(r, a, 0, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
@@ -435,12 +438,22 @@ func (s *Server) rcEdit(w http.ResponseWriter, r *http.Request, a access.Actor) 
 		s.fail(w, r, errs.Forbid(), "", nil)
 		return
 	}
-	p, err := s.rcFormPage(r, a, id, appToForm(rc.Application()))
+	f := appToForm(rc.Application())
+	if len(r.PostForm) > 0 {
+		f = r.PostForm // back from a refused save: the form as it was sent
+	}
+	p, err := s.rcFormPage(r, a, id, f)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return
 	}
 	p.Data.(*rcFormData).R = rc
+	if r.URL.Query().Get("new") == "1" && rc.Status == reception.StatusDraft {
+		// Back from a refused submit of a new application: still the new
+		// form to its author, who is told the draft is kept.
+		p.Title = p.L.T("reception.new")
+		p.Flash = p.L.T("flash.rc_draft_saved")
+	}
 	s.render(w, r, http.StatusOK, "reception_form", p)
 }
 
@@ -497,6 +510,7 @@ func (s *Server) rcSaveForm(w http.ResponseWriter, r *http.Request, a access.Act
 		// new form to its author, who is told the draft is kept.
 		p.Title = p.L.T("reception.new")
 		p.Flash = p.L.T("flash.rc_draft_saved")
+		p.back = reception.Link(id) + "/edit?new=1"
 	}
 	s.fail(w, r, err, "reception_form", p)
 }
@@ -852,18 +866,19 @@ func (s *Server) rcPost(tab, flash string, fn func(r *http.Request, a access.Act
 			s.renderError(w, r, http.StatusBadRequest, "err.bad_request")
 			return
 		}
+		to := caseURL(id, tab)
+		if back := r.PostForm.Get("back"); strings.HasPrefix(back, "/receptions/") && !strings.HasPrefix(back, "//") {
+			to = back
+		}
 		if err := fn(r, a, id); err != nil {
 			p, perr := s.casePage(r, a, id, tab)
 			if perr != nil {
 				s.fail(w, r, perr, "", nil)
 				return
 			}
+			p.back = to
 			s.fail(w, r, err, "reception_case", p)
 			return
-		}
-		to := caseURL(id, tab)
-		if back := r.PostForm.Get("back"); strings.HasPrefix(back, "/receptions/") && !strings.HasPrefix(back, "//") {
-			to = back
 		}
 		redirect(w, r, to, flash)
 	})

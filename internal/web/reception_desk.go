@@ -121,6 +121,7 @@ type inviteData struct {
 	Token  string
 	Signed bool
 	Link   string
+	Tel    string // the phone to call, as a tel: link wants it
 }
 
 func (s *Server) invitationPage(r *http.Request, token string) (*Page, error) {
@@ -128,7 +129,7 @@ func (s *Server) invitationPage(r *http.Request, token string) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &inviteData{Invitation: inv, Token: token, Signed: !inv.Guest.ArrivedAt.IsZero(), Link: baseURL(r) + "/g/" + token}
+	d := &inviteData{Invitation: inv, Token: token, Signed: !inv.Guest.ArrivedAt.IsZero(), Link: baseURL(r) + "/g/" + token, Tel: telLink(inv.HostPhone)}
 	return s.newPage(r, "reception.invite.title", "", d), nil
 }
 
@@ -254,9 +255,20 @@ func (s *Server) rcDeskPost(flash string, fn func(r *http.Request, a access.Acto
 				s.fail(w, r, perr, "", nil)
 				return
 			}
+			p.back = back
 			s.fail(w, r, err, "reception_desk", p)
 			return
 		}
 		redirect(w, r, back, flash)
 	})
+}
+
+// telLink keeps the characters of a phone number a tel: link takes.
+func telLink(phone string) string {
+	return strings.Map(func(r rune) rune {
+		if (r >= '0' && r <= '9') || r == '+' {
+			return r
+		}
+		return -1
+	}, phone)
 }

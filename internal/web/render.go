@@ -34,7 +34,9 @@ type Page struct {
 	SiteName string
 	LogoID   int64
 	Demo     bool
-	Kiosk    bool // a screen on a wall: no menu, no signed-in user, no sign-out
+	Kiosk    bool           // a screen on a wall: no menu, no signed-in user, no sign-out
+	kept     map[string]any // what a refused form's page keeps for the page it goes back to
+	back     string         // where a refused form goes back to, when not the page it was on
 }
 
 // Val returns a submitted form value, for re-rendering a form.
@@ -76,6 +78,7 @@ func (s *Server) newPage(r *http.Request, titleKey, nav string, data any) *Page 
 // render executes a page template into a buffer first, so a template error
 // becomes a clean 500 page rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *Page) {
+	applyFlash(r, p)
 	buf, ok := s.renderBuf(w, r, name, p)
 	if !ok {
 		return
@@ -135,39 +138,74 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "error", p)
 }
 
-// fail shows a domain error: as an error page, or, when a form page is
-// given, as that form re-rendered with the values kept and fields marked.
+// fail shows a domain error. A refused POST (bad input, a conflict) goes
+// back to the page its form was on, with the values kept and the fields
+// marked (see prg.go); other errors, and a refusal with no page to go back
+// to, are answered here: as an error page, or, when a form page is given,
+// as that form re-rendered.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form string, p *Page) {
 	e := errs.As(err)
 	reqlog.Failure(r.Context(), s.log, e.Status(), err)
 	if n := e.RetryAfter(); n > 0 {
 		w.Header().Set("Retry-After", strconv.Itoa(n))
 	}
-	if form == "" || p == nil || (e.Kind != errs.Invalid && e.Kind != errs.Conflict && e.Kind != errs.BadRequest && e.Kind != errs.TooMany && e.Kind != errs.Unauthorized) {
+	refusal := e.Kind == errs.Invalid || e.Kind == errs.Conflict || e.Kind == errs.BadRequest || e.Kind == errs.TooMany || e.Kind == errs.Unauthorized
+	l := s.app.I18n.For(langFrom(r))
+	// A busy server (429 with Retry-After) answers at once: going back
+	// would only add a request.
+	if refusal && e.Kind != errs.TooMany && r.Method == http.MethodPost {
+		back := s.backURL(r)
+		if p != nil && p.back != "" {
+			back = p.back
+		}
+		if back != "" {
+			f := formFlash{Errors: fieldErrors(l, e)}
+			f.ErrorMsg = l.TArgs(e.Key, e.Args)
+			if e.Field != "" {
+				f.ErrorMsg = l.T("common.form_errors")
+			}
+			var kept map[string]any
+			if p != nil {
+				kept = p.kept
+			}
+			ferr := s.failBack(w, r, back, f, kept)
+			if ferr == nil {
+				return
+			}
+			s.log.Warn("keep a refused form for its page", "err", ferr)
+		}
+	}
+	if form == "" || p == nil || !refusal {
 		ep := s.newPage(r, "err.title", "", nil)
 		ep.ErrorMsg = ep.L.TArgs(e.Key, e.Args)
 		s.render(w, r, e.Status(), "error", ep)
 		return
 	}
 	p.Form = r.PostForm
-	p.Errors = map[string]string{}
-	all := []*errs.Error{e}
-	if list, ok := e.Extra.([]*errs.Error); ok {
-		all = list
-	}
-	for _, fe := range all {
-		if fe.Field != "" {
-			if _, seen := p.Errors[fe.Field]; !seen {
-				p.Errors[fe.Field] = p.L.TArgs(fe.Key, fe.Args)
-			}
-		}
-	}
+	p.Errors = fieldErrors(p.L, e)
 	if e.Field == "" {
 		p.ErrorMsg = p.L.TArgs(e.Key, e.Args)
 	} else {
 		p.ErrorMsg = p.L.T("common.form_errors")
 	}
 	s.render(w, r, e.Status(), form, p)
+}
+
+// fieldErrors are the translated messages of e's fields, the first per field.
+func fieldErrors(l *i18n.Localizer, e *errs.Error) map[string]string {
+	out := map[string]string{}
+	all := []*errs.Error{e}
+	if list, ok := e.Extra.([]*errs.Error); ok {
+		all = list
+	}
+	for _, fe := range all {
+		if fe.Field != "" {
+			if _, seen := out[fe.Field]; !seen {
+				out[fe.Field] = l.TArgs(fe.Key, fe.Args)
+			}
+		}
+	}
+	return out
 }
 
 // redirect sends the browser on after a successful POST, with a flash key.

@@ -32,6 +32,7 @@ type Server struct {
 	log   *slog.Logger
 	bufs  sync.Pool // page buffers, see render
 	cache *pageCache
+	mux   *http.ServeMux // the page routes, for finding where a refused form goes back to
 }
 
 // New parses the templates and returns the web server.
@@ -93,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.mux = mux
 	return limitLoginBody(s.withSession(mux))
 }
 
