@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
 	"jiedai/internal/booking"
+	"jiedai/internal/caldav"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
@@ -61,6 +62,7 @@ type App struct {
 	Clients   *client.Service
 	Reception *reception.Service
 	Meetings  *meeting.Service
+	CalDAV    *caldav.Service
 	Today     []TodaySource
 	site      siteCache
 }
@@ -120,6 +122,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
+	a.wireCalDAV()
 	return a, nil
 }
 

@@ -108,34 +108,15 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 	if m.Status == StatusDraft || m.Status == StatusRequested || m.Status == StatusReturned || m.Status == StatusRejected {
 		return nil, errs.New(errs.Conflict, "err.meeting.no_invite_yet")
 	}
-	agenda, err := loadAgenda(ctx, s.DB, id)
+	ev, err := s.calendarEvent(ctx, m)
 	if err != nil {
 		return nil, err
 	}
-	org, err := organizer(ctx, s.DB, m)
-	if err != nil {
+	if ev.Organizer, err = organizer(ctx, s.DB, m); err != nil {
 		return nil, err
 	}
-	attendees, err := inviteAttendees(ctx, s.DB, m)
-	if err != nil {
+	if ev.Attendees, err = inviteAttendees(ctx, s.DB, m); err != nil {
 		return nil, err
-	}
-	var desc strings.Builder
-	if m.Purpose != "" {
-		desc.WriteString(m.Purpose)
-		desc.WriteString("\n\n")
-	}
-	for i, it := range agenda {
-		fmt.Fprintf(&desc, "%d. %s", i+1, it.Topic)
-		if it.Minutes > 0 {
-			fmt.Fprintf(&desc, " (%d min)", it.Minutes)
-		}
-		desc.WriteString("\n")
-	}
-	ev := ics.Event{
-		UID: fmt.Sprintf("meeting-%d@jiedai", m.ID), Sequence: m.NoticeSeq, Start: m.StartAt, End: m.EndAt,
-		Summary: m.Title, Description: strings.TrimSpace(desc.String()), Location: m.Place,
-		Created: m.CreatedAt, LastModified: m.UpdatedAt, URL: "", Organizer: org, Attendees: attendees,
 	}
 	method := ics.MethodRequest
 	if m.Status == StatusCancelled {

@@ -18,6 +18,7 @@ import (
 
 	"jiedai/internal/api"
 	"jiedai/internal/app"
+	"jiedai/internal/caldav"
 	"jiedai/internal/reqlog"
 	"jiedai/internal/web"
 )
@@ -59,6 +60,9 @@ func Handler(a *app.App) (http.Handler, error) {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	mux.Handle(caldav.Prefix+"/", a.CalDAV)
+	mux.Handle(caldav.Prefix, a.CalDAV)
+	mux.Handle(caldav.WellKnown, a.CalDAV)
 	mux.Handle("/", w.Handler())
 
 	cop := http.NewCrossOriginProtection()
@@ -83,6 +87,8 @@ func group(path string) string {
 		return "api"
 	case strings.HasPrefix(path, "/static/"):
 		return "static"
+	case strings.HasPrefix(path, caldav.Prefix) || path == caldav.WellKnown:
+		return "caldav"
 	case path == "/metrics" || path == "/healthz" || path == "/readyz":
 		return "ops"
 	}
