@@ -60,9 +60,14 @@ func Handler(a *app.App) (http.Handler, error) {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
-	mux.Handle(caldav.Prefix+"/", a.CalDAV)
-	mux.Handle(caldav.Prefix, a.CalDAV)
-	mux.Handle(caldav.WellKnown, a.CalDAV)
+	// CalDAV is read-only: the methods that change nothing, no others
+	// (the mux answers 405 to PUT, DELETE, MKCOL, PROPPATCH…).
+	mux.Handle("GET /dav/", a.CalDAV)
+	mux.Handle("OPTIONS /dav/", a.CalDAV)
+	mux.Handle("PROPFIND /dav/", a.CalDAV)
+	mux.Handle("REPORT /dav/", a.CalDAV)
+	mux.Handle("GET /.well-known/caldav", a.CalDAV)
+	mux.Handle("PROPFIND /.well-known/caldav", a.CalDAV)
 	mux.Handle("/", w.Handler())
 
 	cop := http.NewCrossOriginProtection()
