@@ -13,7 +13,8 @@ import (
 )
 
 // wireCalDAV serves each person's calendars over CalDAV: their own
-// (bookings they asked for, meetings they take part in) and each venue
+// (bookings they asked for, meetings they take part in, reception duties
+// they own or assist with) and each venue
 // they may see, with the same events as the calendar feeds.
 func (a *App) wireCalDAV() {
 	a.CalDAV = &caldav.Service{DB: a.DB, Clock: a.Clock, TZID: a.Loc.String(), Log: a.Log, Source: caldav.Source{
@@ -73,7 +74,11 @@ func (a *App) calDAVEvents(ctx context.Context, actor access.Actor, id string) (
 		if err != nil {
 			return nil, err
 		}
-		return append(events, meetings...), nil
+		duties, err := a.Reception.PersonEvents(ctx, actor)
+		if err != nil {
+			return nil, err
+		}
+		return append(append(events, meetings...), duties...), nil
 	}
 	vid, err := strconv.ParseInt(strings.TrimPrefix(id, calVenuePrefx), 10, 64)
 	if err != nil || !strings.HasPrefix(id, calVenuePrefx) {
