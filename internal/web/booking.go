@@ -710,7 +710,41 @@ func (s *Server) bookingApprovals(w http.ResponseWriter, r *http.Request, a acce
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "booking_approvals", s.newPage(r, "booking.approvals.title", "bookings", &listData{Bookings: pending, Approved: waiting}))
+	s.render(w, r, http.StatusOK, "booking_approvals", s.newPage(r, "booking.approvals.title", "bookings", &approvalsData{Cards: approvalCards(pending), Approved: waiting}))
+}
+
+// approvalsData feeds the approvals page: the requests, a card per single
+// booking and one per series, and the bookings awaiting the client's reply.
+type approvalsData struct {
+	Cards    []approvalCard
+	Approved []booking.Booking
+}
+
+// approvalCard is one request to decide: a booking, or the first waiting
+// occurrence of a series with how many wait and the last one's start.
+type approvalCard struct {
+	booking.Booking
+	Count int
+	Last  time.Time
+}
+
+// approvalCards folds the waiting occurrences of each series into one
+// card, in the order of their first dates.
+func approvalCards(pending []booking.Booking) []approvalCard {
+	var out []approvalCard
+	at := map[int64]int{}
+	for _, b := range pending {
+		if i, ok := at[b.SeriesID]; ok && b.SeriesID != 0 {
+			out[i].Count++
+			out[i].Last = b.Start
+			continue
+		}
+		if b.SeriesID != 0 {
+			at[b.SeriesID] = len(out)
+		}
+		out = append(out, approvalCard{Booking: b, Count: 1, Last: b.Start})
+	}
+	return out
 }
 
 // detailData feeds the booking detail page.
@@ -800,6 +834,8 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, a access.
 	switch r.PathValue("action") {
 	case "approve":
 		_, err = s.app.Bookings.Approve(ctx, a, id, f.Get("reason"))
+	case "approve-series":
+		_, _, err = s.app.Bookings.ApproveSeries(ctx, a, id, f.Get("reason"))
 	case "reject":
 		_, err = s.app.Bookings.Reject(ctx, a, id, f.Get("reason"))
 	case "confirm":

@@ -295,6 +295,9 @@ type reportData struct {
 	Names []string
 	Chart template.HTML
 	Total booking.UtilRow
+	// DaysAhead: in the current month, the days after today, whose open
+	// hours the rates already count.
+	DaysAhead int
 }
 
 func (s *Server) utilRows(r *http.Request, a access.Actor) (*reportData, error) {
@@ -331,15 +334,24 @@ func (s *Server) utilRows(r *http.Request, a access.Actor) (*reportData, error) 
 		d.Total.Percent = d.Total.BookedHours * 100 / d.Total.OpenHours
 	}
 	d.Chart = utilChart(d.Names, rows)
+	// Open hours count the whole month: in the current month, say how many
+	// days are still to come, so a low rate is read for what it is.
+	now := s.app.Clock.Now().In(s.app.Loc)
+	if end := first.AddDate(0, 1, 0); !now.Before(first) && now.Before(end) {
+		today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, s.app.Loc)
+		d.DaysAhead = int(end.Sub(today).Hours()/24+0.5) - 1
+	}
 	return d, nil
 }
 
 // utilChart draws horizontal bars of the utilisation per venue as SVG.
 func utilChart(names []string, rows []booking.UtilRow) template.HTML {
-	const rowH, left, width = 26, 150, 560
+	// Drawn about as wide as the card it sits in (the viewBox scales it to
+	// the card's width), so that the bars use the card, not half of it.
+	const rowH, left, width = 26, 170, 850
 	h := len(rows)*rowH + 30
 	var b bytes.Buffer
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" xmlns="http://www.w3.org/2000/svg">`, left+width+60, h)
+	fmt.Fprintf(&b, `<svg class="chart util-chart" viewBox="0 0 %d %d" width="100%%" role="img" xmlns="http://www.w3.org/2000/svg">`, left+width+60, h)
 	for _, pct := range []int{0, 25, 50, 75, 100} {
 		x := left + width*pct/100
 		fmt.Fprintf(&b, `<line x1="%d" y1="0" x2="%d" y2="%d" stroke="#e3e6eb"/><text x="%d" y="%d" font-size="11" fill="#6b7280" text-anchor="middle">%d%%</text>`, x, x, h-20, x, h-6, pct)
