@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
 	"jiedai/internal/booking"
+	"jiedai/internal/caldav"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
 	"jiedai/internal/i18n"
@@ -60,6 +61,7 @@ type App struct {
 	Clients   *client.Service
 	Reception *reception.Service
 	Meetings  *meeting.Service
+	CalDAV    *caldav.Service
 	Today     []TodaySource
 	site      siteCache
 }
@@ -119,6 +121,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
+	a.wireCalDAV()
 	return a, nil
 }
 

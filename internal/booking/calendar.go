@@ -66,20 +66,30 @@ func (s *Service) event(b Booking, v venue.Venue, showDetails bool) ics.Event {
 // purpose or requester, which a signed-in staff user who does not serve
 // the booking does not see either.
 func (s *Service) VenueFeed(ctx context.Context, a access.Actor, v venue.Venue) ([]byte, error) {
+	events, err := s.VenueEvents(ctx, a, v)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := ics.Write(&buf, ics.Calendar{Name: v.Name, TZID: s.Loc.String(), Events: events}); err != nil {
+		return nil, fmt.Errorf("write venue feed: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// VenueEvents are the events of the venue's feed for a reader (see
+// VenueFeed); CalDAV serves the same.
+func (s *Service) VenueEvents(ctx context.Context, a access.Actor, v venue.Venue) ([]ics.Event, error) {
 	now := s.Clock.Now()
 	list, err := s.List(ctx, access.SystemActor(), Filter{VenueID: v.ID, From: now.Add(-feedBack), To: now.Add(feedAhead), Limit: 2000, Brief: true})
 	if err != nil {
 		return nil, err
 	}
-	cal := ics.Calendar{Name: v.Name, TZID: s.Loc.String()}
+	events := make([]ics.Event, 0, len(list))
 	for _, b := range list {
-		cal.Events = append(cal.Events, s.event(b, v, CanSee(a, b)))
+		events = append(events, s.event(b, v, CanSee(a, b)))
 	}
-	var buf bytes.Buffer
-	if err := ics.Write(&buf, cal); err != nil {
-		return nil, fmt.Errorf("write venue feed: %w", err)
-	}
-	return buf.Bytes(), nil
+	return events, nil
 }
 
 // FeedAuditEntity is the audit entity of a person's calendar feed link
@@ -155,14 +165,38 @@ func (s *Service) changeFeed(ctx context.Context, a access.Actor, tok string, re
 // UserFeed writes the calendar of the bookings a user requested, found by
 // the user's feed token.
 func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
+	uid, name, err := s.FeedTokenUser(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	events, err := s.PersonEvents(ctx, uid)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := ics.Write(&buf, ics.Calendar{Name: name, TZID: s.Loc.String(), Events: events}); err != nil {
+		return nil, fmt.Errorf("write user feed: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// FeedTokenUser finds the active user whose unrevoked calendar feed token
+// this is, with their display name; NotFound otherwise.
+func (s *Service) FeedTokenUser(ctx context.Context, token string) (int64, string, error) {
 	if len(token) < 16 {
-		return nil, errs.Missing()
+		return 0, "", errs.Missing()
 	}
 	var uid int64
 	var name string
 	if err := s.DB.QueryRow(ctx, `SELECT f.user_id, u.display_name FROM booking_feeds f JOIN users u ON u.id = f.user_id WHERE f.token = ? AND f.revoked = FALSE AND u.active`, token).Scan(&uid, &name); err != nil {
-		return nil, errs.Wrap(store.MapError(err), "user feed")
+		return 0, "", errs.Wrap(store.MapError(err), "user feed")
 	}
+	return uid, name, nil
+}
+
+// PersonEvents are the events of the bookings user uid requested, as
+// their feed shows them; CalDAV serves the same.
+func (s *Service) PersonEvents(ctx context.Context, uid int64) ([]ics.Event, error) {
 	now := s.Clock.Now()
 	list, err := s.List(ctx, access.SystemActor(), Filter{RequestedBy: uid, From: now.Add(-feedBack), To: now.Add(feedAhead), Limit: 2000, Brief: true})
 	if err != nil {
@@ -176,15 +210,11 @@ func (s *Service) UserFeed(ctx context.Context, token string) ([]byte, error) {
 	for _, v := range venues {
 		byID[v.ID] = v
 	}
-	cal := ics.Calendar{Name: name, TZID: s.Loc.String()}
+	events := make([]ics.Event, 0, len(list))
 	for _, b := range list {
-		cal.Events = append(cal.Events, s.event(b, byID[b.VenueID], true))
+		events = append(events, s.event(b, byID[b.VenueID], true))
 	}
-	var buf bytes.Buffer
-	if err := ics.Write(&buf, cal); err != nil {
-		return nil, fmt.Errorf("write user feed: %w", err)
-	}
-	return buf.Bytes(), nil
+	return events, nil
 }
 
 // ParseTime reads a time from outside input: RFC 3339, or a local

@@ -174,37 +174,20 @@ func (s *Service) Invite(ctx context.Context, a access.Actor, id int64) ([]byte,
 	return s.calendar(ctx, s.DB, m)
 }
 
-// calendar writes meeting m's invitation: REQUEST, or CANCEL once called off.
+// calendar writes meeting m's invitation: REQUEST, or CANCEL once called
+// off, naming the organizer and every attendee (read through q, so that
+// it can be written inside the transaction that sends it).
 func (s *Service) calendar(ctx context.Context, q store.Querier, m Meeting) ([]byte, error) {
 	id := m.ID
-	agenda, err := loadAgenda(ctx, q, id)
+	ev, err := s.calendarEvent(ctx, q, m)
 	if err != nil {
 		return nil, err
 	}
-	org, err := organizer(ctx, q, m)
-	if err != nil {
+	if ev.Organizer, err = organizer(ctx, q, m); err != nil {
 		return nil, err
 	}
-	attendees, err := inviteAttendees(ctx, q, m)
-	if err != nil {
+	if ev.Attendees, err = inviteAttendees(ctx, q, m); err != nil {
 		return nil, err
-	}
-	var desc strings.Builder
-	if m.Purpose != "" {
-		desc.WriteString(m.Purpose)
-		desc.WriteString("\n\n")
-	}
-	for i, it := range agenda {
-		fmt.Fprintf(&desc, "%d. %s", i+1, it.Topic)
-		if it.Minutes > 0 {
-			fmt.Fprintf(&desc, " (%d min)", it.Minutes)
-		}
-		desc.WriteString("\n")
-	}
-	ev := ics.Event{
-		UID: fmt.Sprintf("meeting-%d@jiedai", m.ID), Sequence: m.NoticeSeq, Start: m.StartAt, End: m.EndAt,
-		Summary: m.Title, Description: strings.TrimSpace(desc.String()), Location: m.Place,
-		Created: m.CreatedAt, LastModified: m.UpdatedAt, URL: "", Organizer: org, Attendees: attendees,
 	}
 	method := ics.MethodRequest
 	if m.Status == StatusCancelled {

@@ -79,6 +79,9 @@ type call struct {
 	path  string
 	body  string // JSON for the API, URL-encoded form for pages
 	ctype string // another content type (a multipart upload)
+	// basic: HTTP Basic credentials sent instead of the session or token
+	// (CalDAV); an anonymous subject sends none.
+	basic *[2]string
 }
 
 func newAuthzEnv(t *testing.T) *authzEnv {
@@ -165,7 +168,9 @@ func (e *authzEnv) do(s *subject, method string, api bool, c call) (string, int,
 			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		}
 	}
-	if s.name != anon {
+	if s.name != anon && c.basic != nil {
+		req.SetBasicAuth(c.basic[0], c.basic[1])
+	} else if s.name != anon {
 		if api {
 			req.Header.Set("Authorization", "Bearer "+s.token)
 		} else {

@@ -564,6 +564,7 @@ func areaPolicy() []rule {
 		receptionPolicy(), clientPolicy(), meetingPolicy(), meetingLifecyclePolicy(),
 		meetingStepsPolicy(),
 		receptionUXPolicy(),
+		caldavPolicy(),
 	} {
 		out = append(out, part...)
 	}

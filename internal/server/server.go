@@ -18,6 +18,7 @@ import (
 
 	"jiedai/internal/api"
 	"jiedai/internal/app"
+	"jiedai/internal/caldav"
 	"jiedai/internal/reqlog"
 	"jiedai/internal/web"
 )
@@ -59,6 +60,14 @@ func Handler(a *app.App) (http.Handler, error) {
 		}
 		_, _ = w.Write([]byte("ready\n"))
 	})
+	// CalDAV is read-only: the methods that change nothing, no others
+	// (the mux answers 405 to PUT, DELETE, MKCOL, PROPPATCH…).
+	mux.Handle("GET /dav/", a.CalDAV)
+	mux.Handle("OPTIONS /dav/", a.CalDAV)
+	mux.Handle("PROPFIND /dav/", a.CalDAV)
+	mux.Handle("REPORT /dav/", a.CalDAV)
+	mux.Handle("GET /.well-known/caldav", a.CalDAV)
+	mux.Handle("PROPFIND /.well-known/caldav", a.CalDAV)
 	mux.Handle("/", w.Handler())
 
 	cop := http.NewCrossOriginProtection()
@@ -83,6 +92,8 @@ func group(path string) string {
 		return "api"
 	case strings.HasPrefix(path, "/static/"):
 		return "static"
+	case strings.HasPrefix(path, caldav.Prefix) || path == caldav.WellKnown:
+		return "caldav"
 	case path == "/metrics" || path == "/healthz" || path == "/readyz":
 		return "ops"
 	}

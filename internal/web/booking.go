@@ -665,6 +665,7 @@ type listData struct {
 	Upcoming []booking.Booking
 	Past     []booking.Booking
 	Feed     string
+	CalDAV   *calDAVSetup // the person's CalDAV account; nil when their feed is off
 	Approved []booking.Booking
 }
 
@@ -695,6 +696,7 @@ func (s *Server) bookingMine(w http.ResponseWriter, r *http.Request, a access.Ac
 	}
 	if tok != "" {
 		d.Feed = siteBase(r) + "/calendar/" + tok + ".ics"
+		d.CalDAV = s.calDAVSetup(r, a, tok)
 	}
 	s.render(w, r, http.StatusOK, "booking_mine", s.newPage(r, "booking.mine.title", "bookings", d))
 }

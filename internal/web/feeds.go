@@ -3,8 +3,10 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"jiedai/internal/access"
+	"jiedai/internal/caldav"
 )
 
 // routesFeeds: a person's and a venue's calendar feed links can be given
@@ -49,6 +51,25 @@ func (s *Server) venueFeedRevoke(w http.ResponseWriter, r *http.Request, a acces
 		return
 	}
 	redirect(w, r, "/venues/"+strconv.FormatInt(id, 10), "feed_revoked")
+}
+
+// calDAVSetup is what a calendar program needs to subscribe to a
+// person's calendars by CalDAV: the server address (the public URL when
+// one is set), the user name and, as password, the feed token.
+type calDAVSetup struct {
+	Server    string // where discovery starts: DAVx⁵, Apple Calendar
+	Principal string // the account's own address: Thunderbird and others that do not discover
+	Username  string
+	Password  string
+}
+
+func (s *Server) calDAVSetup(r *http.Request, a access.Actor, token string) *calDAVSetup {
+	base := strings.TrimSuffix(s.app.PublicURL(r.Context()), "/")
+	if base == "" {
+		base = siteBase(r)
+	}
+	return &calDAVSetup{Server: base + caldav.Prefix + "/", Principal: base + caldav.PrincipalPath(a.UserID) + "calendars/",
+		Username: a.Username, Password: token}
 }
 
 // siteBase is the scheme and host the request came to, for links that

@@ -17,7 +17,7 @@ import (
 
 // TestBrowserFeedLinks opens the pages that show calendar feed addresses
 // (a venue's for the office, one's own bookings) at desktop and phone
-// width, with the feed on and turned off; screenshots go to
+// width, with the feed on and turned off (with it, the CalDAV set-up); screenshots go to
 // JIEDAI_SCREENSHOTS (or a temporary directory).
 func TestBrowserFeedLinks(t *testing.T) {
 	for _, w := range []struct {
@@ -50,6 +50,9 @@ func TestBrowserFeedLinks(t *testing.T) {
 			} {
 				br.Navigate(step.url)
 				br.WaitVisible(step.want)
+				if strings.HasSuffix(step.url, "/bookings/mine") && !strings.Contains(br.HTML(), srv.URL+"/dav/") {
+					t.Errorf("%s: no CalDAV server address", step.url)
+				}
 				t.Logf("screenshot %s", br.Screenshot(step.shot+"-"+w.name+".png"))
 			}
 			office, _ := a.Auth.GetByUsername(context.Background(), "office")
@@ -62,7 +65,7 @@ func TestBrowserFeedLinks(t *testing.T) {
 			for _, step := range []struct{ url, shot string }{{venuePage, "feed-venue-off"}, {srv.URL + "/bookings/mine", "feed-mine-off"}} {
 				br.Navigate(step.url)
 				br.WaitVisible("form[action$='/feed/rotate']")
-				if !strings.Contains(br.HTML(), "日历订阅已关闭") {
+				if !strings.Contains(br.HTML(), "日历订阅已关闭") || strings.Contains(br.HTML(), "/dav/u") {
 					t.Errorf("%s: no notice that the feed is off", step.url)
 				}
 				t.Logf("screenshot %s", br.Screenshot(step.shot+"-"+w.name+".png"))
