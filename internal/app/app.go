@@ -17,6 +17,7 @@ import (
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
 	"jiedai/internal/errs"
+	"jiedai/internal/forms"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
@@ -54,6 +55,7 @@ type App struct {
 	Auth      *auth.Service
 	Audit     *audit.Log // the audit log as readers see it, through the areas' screens
 	Files     *attachment.Service
+	Forms     *forms.Service // the register of printed forms
 	Jobs      *jobs.Runner
 	Notify    *notify.Service
 	Venues    *venue.Service
@@ -94,6 +96,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Audit.Parent(approval.AuditEntity, audit.ParentsIn("approval_chains"))
 	a.Audit.Parent(attachment.AuditEntity, audit.ParentsIn("attachments"))
 	a.Files = attachment.New(db, c)
+	a.Forms = forms.New(db, c)
 	// Site files (the logo) are managed by admins; /site/logo serves the logo to all.
 	a.Files.Guard("site", func(_ context.Context, a access.Actor, _ int64) (bool, error) { return a.Has(access.Admin), nil })
 	a.Jobs = jobs.NewRunner(db, c, log)
