@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/ack"
 	"jiedai/internal/approval"
 	"jiedai/internal/attachment"
 	"jiedai/internal/audit"
@@ -16,6 +17,7 @@ import (
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
+	"jiedai/internal/doctemplate"
 	"jiedai/internal/errs"
 	"jiedai/internal/forms"
 	"jiedai/internal/i18n"
@@ -55,7 +57,9 @@ type App struct {
 	Auth      *auth.Service
 	Audit     *audit.Log // the audit log as readers see it, through the areas' screens
 	Files     *attachment.Service
-	Forms     *forms.Service // the register of printed forms
+	Forms     *forms.Service       // the register of printed forms
+	Templates *doctemplate.Service // document templates with versions
+	Acks      *ack.Service         // acknowledgements and signatures
 	Jobs      *jobs.Runner
 	Notify    *notify.Service
 	Venues    *venue.Service
@@ -64,6 +68,7 @@ type App struct {
 	Reception *reception.Service
 	Meetings  *meeting.Service
 	Today     []TodaySource
+	Portal    []TodaySource // sections of the client portal "我的租务", see portal.go
 	site      siteCache
 }
 
@@ -123,6 +128,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
+	a.wireDocuments()
 	return a, nil
 }
 
