@@ -71,6 +71,12 @@ func (t Template) Published() (Version, bool) {
 	return Version{}, false
 }
 
+// InUse returns the number of the published version, 0 when none is.
+func (t Template) InUse() int {
+	v, _ := t.Published()
+	return v.Version
+}
+
 // Latest returns the newest version.
 func (t Template) Latest() Version {
 	if len(t.Versions) == 0 {
@@ -393,6 +399,14 @@ func (s *Service) Version(ctx context.Context, a access.Actor, id int64) (Versio
 	if !CanRead(a) {
 		return Version{}, errs.Forbid()
 	}
+	v, _, err := versionTx(ctx, s.DB, id)
+	return v, errs.Wrap(err, "get template version")
+}
+
+// Text returns a version for a reader authorised through another record
+// that points at it (an acknowledgement asked of them); callers check that
+// record first.
+func (s *Service) Text(ctx context.Context, id int64) (Version, error) {
 	v, _, err := versionTx(ctx, s.DB, id)
 	return v, errs.Wrap(err, "get template version")
 }

@@ -93,6 +93,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.routesDocuments(mux)
 	return limitLoginBody(s.withSession(mux))
 }
 
