@@ -62,3 +62,45 @@ func TestBrowserPaperForm(t *testing.T) {
 func pages(pdf []byte) int { return len(pdfPage.FindAll(pdf, -1)) }
 
 var pdfPage = regexp.MustCompile(`/Type\s*/Page[^s]`)
+
+// TestBrowserPortalSign: the demo client opens 我的租务, finds the tenant
+// handbook's second version waiting, reads it, is refused without a name,
+// signs with it, and the portal is then empty; the office sees who signed.
+func TestBrowserPortalSign(t *testing.T) {
+	br := browsertest.New(t, browsertest.WithWindow(1280, 900), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(90*time.Second))
+	_, srv := demoServer(t)
+	login(br, srv.URL, "client")
+	br.Navigate(srv.URL + "/portal")
+	br.WaitVisible("#portal-acks")
+	t.Logf("screenshot %s", br.Screenshot("portal-pending.png"))
+	br.Click("#portal-acks a")
+	br.WaitVisible("form.sign-form")
+	if txt := br.Text("#ack-text"); !strings.Contains(txt, "装修须提前五个工作日申报") {
+		t.Fatalf("the document shown is not the new version: %q", txt)
+	}
+	br.Click("form.sign-form button.primary")
+	br.WaitVisible(".field-err")
+	br.SetValue("input[name=name]", "赵磊")
+	t.Logf("screenshot %s", br.Screenshot("ack-sign.png"))
+	br.Click("form.sign-form button.primary")
+	br.WaitVisible(".flash.ok")
+	if !strings.HasSuffix(strings.SplitN(br.Location(), "?", 2)[0], "/portal") || !strings.Contains(br.Text("main"), "目前没有需要您处理的事项") {
+		t.Fatalf("after signing: %s %q", br.Location(), br.Text("main"))
+	}
+	t.Logf("screenshot %s", br.Screenshot("portal-done.png"))
+
+	phone := browsertest.New(t, browsertest.WithWindow(390, 844), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(90*time.Second))
+	login(phone, srv.URL, "client")
+	phone.Navigate(srv.URL + "/acks")
+	phone.WaitVisible("main table")
+	t.Logf("screenshot %s", phone.Screenshot("acks-phone.png"))
+
+	office := browsertest.New(t, browsertest.WithWindow(1280, 900), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(90*time.Second))
+	login(office, srv.URL, "office")
+	office.Navigate(srv.URL + "/templates")
+	office.WaitVisible("main table")
+	t.Logf("screenshot %s", office.Screenshot("templates-list.png"))
+	office.Click(`main table a[href^="/templates/"]`)
+	office.WaitVisible(".doc-text")
+	t.Logf("screenshot %s", office.Screenshot("template-show.png"))
+}
