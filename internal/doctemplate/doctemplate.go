@@ -118,8 +118,8 @@ func (v Version) Body(lang string) string {
 
 // Input is what an editor saves.
 type Input struct {
-	Code        string `json:"code" doc:"Only when creating: 1–32 lowercase letters, digits, _ or -"`
-	Kind        string `json:"kind" enum:"contract,management_agreement,handbook,fitout_guide,apology,safety_pledge,confidentiality_agreement"`
+	Code        string `json:"code,omitempty" doc:"Required when creating (1–32 lowercase letters, digits, _ or -); ignored when editing"`
+	Kind        string `json:"kind,omitempty" doc:"Required when creating; ignored when editing" enum:"contract,management_agreement,handbook,fitout_guide,apology,safety_pledge,confidentiality_agreement"`
 	OwnerDeptID int64  `json:"owner_dept_id,omitempty"`
 	Title       string `json:"title"`
 	BodyZhHans  string `json:"body_zh_hans"`

@@ -74,8 +74,7 @@ func templateInput(r *http.Request) doctemplate.Input {
 }
 
 func (s *Server) templateCreate(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.BadRequest, "err.bad_request"), "", nil)
+	if !s.parsed(w, r) {
 		return
 	}
 	t, err := s.app.Templates.Create(r.Context(), a, templateInput(r))
@@ -128,27 +127,17 @@ func (s *Server) templatePage(r *http.Request, a access.Actor, id int64) (*Page,
 
 func (s *Server) templateShow(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	p, err := s.templatePage(r, a, pathInt(r, "id"))
-	if err != nil {
-		s.fail(w, r, err, "", nil)
-		return
-	}
-	s.render(w, r, http.StatusOK, "templates_show", p)
+	s.show(w, r, "templates_show", p, err)
 }
 
 func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := pathInt(r, "id")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.BadRequest, "err.bad_request"), "", nil)
+	if !s.parsed(w, r) {
 		return
 	}
 	v, err := s.app.Templates.Edit(r.Context(), a, id, templateInput(r))
 	if err != nil {
-		p, perr := s.templatePage(r, a, id)
-		if perr != nil {
-			s.fail(w, r, perr, "", nil)
-			return
-		}
-		s.fail(w, r, err, "templates_show", p)
+		s.failOnPage(w, r, err, "templates_show", func() (*Page, error) { return s.templatePage(r, a, id) })
 		return
 	}
 	redirect(w, r, doctemplate.Link(id)+"?v="+strconv.FormatInt(v.ID, 10), "saved")
@@ -158,8 +147,7 @@ func (s *Server) templateEdit(w http.ResponseWriter, r *http.Request, a access.A
 func (s *Server) templateAct(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	ctx := r.Context()
 	vid := pathInt(r, "id")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.BadRequest, "err.bad_request"), "", nil)
+	if !s.parsed(w, r) {
 		return
 	}
 	v, err := s.app.Templates.Version(ctx, a, vid)
@@ -192,12 +180,7 @@ func (s *Server) templateAct(w http.ResponseWriter, r *http.Request, a access.Ac
 			return
 		}
 		r.URL.RawQuery = "v=" + strconv.FormatInt(vid, 10)
-		p, perr := s.templatePage(r, a, v.TemplateID)
-		if perr != nil {
-			s.fail(w, r, perr, "", nil)
-			return
-		}
-		s.fail(w, r, err, "templates_show", p)
+		s.failOnPage(w, r, err, "templates_show", func() (*Page, error) { return s.templatePage(r, a, v.TemplateID) })
 		return
 	}
 	redirect(w, r, back, flash)
@@ -256,26 +239,16 @@ func (s *Server) fillAck(ctx context.Context, body string, k ack.Ack, p *Page) s
 
 func (s *Server) ackShow(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	p, err := s.ackPage(r, a, pathInt(r, "id"))
-	if err != nil {
-		s.fail(w, r, err, "", nil)
-		return
-	}
-	s.render(w, r, http.StatusOK, "ack_show", p)
+	s.show(w, r, "ack_show", p, err)
 }
 
 func (s *Server) ackSign(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := pathInt(r, "id")
-	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, errs.New(errs.BadRequest, "err.bad_request"), "", nil)
+	if !s.parsed(w, r) {
 		return
 	}
 	if _, err := s.app.Acks.Sign(r.Context(), a, id, r.PostForm.Get("name")); err != nil {
-		p, perr := s.ackPage(r, a, id)
-		if perr != nil {
-			s.fail(w, r, perr, "", nil)
-			return
-		}
-		s.fail(w, r, err, "ack_show", p)
+		s.failOnPage(w, r, err, "ack_show", func() (*Page, error) { return s.ackPage(r, a, id) })
 		return
 	}
 	to := ack.Link(id)
@@ -312,15 +285,39 @@ func (s *Server) ackScan(w http.ResponseWriter, r *http.Request, a access.Actor)
 		}
 	}
 	if err != nil {
-		p, perr := s.ackPage(r, a, id)
-		if perr != nil {
-			s.fail(w, r, perr, "", nil)
-			return
-		}
-		s.fail(w, r, err, "ack_show", p)
+		s.failOnPage(w, r, err, "ack_show", func() (*Page, error) { return s.ackPage(r, a, id) })
 		return
 	}
 	redirect(w, r, ack.Link(id), "ack_signed")
+}
+
+// show renders a page built by a page function, or its error.
+func (s *Server) show(w http.ResponseWriter, r *http.Request, name string, p *Page, err error) {
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, name, p)
+}
+
+// parsed parses a posted form, answering 400 when it cannot.
+func (s *Server) parsed(w http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, errs.New(errs.BadRequest, "err.bad_request"), "", nil)
+		return false
+	}
+	return true
+}
+
+// failOnPage answers a failed POST with its page shown again (values kept,
+// fields marked), or with the page's own error when it cannot be shown.
+func (s *Server) failOnPage(w http.ResponseWriter, r *http.Request, err error, form string, page func() (*Page, error)) {
+	p, perr := page()
+	if perr != nil {
+		s.fail(w, r, perr, "", nil)
+		return
+	}
+	s.fail(w, r, err, form, p)
 }
 
 // --- portal -------------------------------------------------------------------
