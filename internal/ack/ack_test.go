@@ -7,6 +7,7 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/ack"
+	"jiedai/internal/attachment"
 	"jiedai/internal/auth"
 	"jiedai/internal/clock"
 	"jiedai/internal/doctemplate"
@@ -222,10 +223,28 @@ func TestAcknowledgements(t *testing.T) {
 		if _, err := e.acks.RecordScan(ctx, e.office, ks[1].ID, 12345); errs.As(err).Key != "ack.err.no_scan" {
 			t.Fatalf("scan not attached: %v", err)
 		}
+		files := attachment.New(db, e.clk)
+		files.Guard(ack.Entity, func(context.Context, access.Actor, int64) (bool, error) { return true, nil })
+		scan, err := files.Add(ctx, e.office, ack.Entity, ks[1].ID, "签字页.pdf", []byte("%PDF-1.4\nsigned"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.acks.RecordScan(ctx, e.tenant, ks[1].ID, scan.ID); errs.As(err).Kind != errs.Forbidden {
+			t.Fatalf("client records a scan: %v", err)
+		}
+		paper, err := e.acks.RecordScan(ctx, e.office, ks[1].ID, scan.ID)
+		if err != nil || paper.Status != ack.Signed || paper.Method != ack.Scan || paper.AttachmentID != scan.ID {
+			t.Fatalf("paper signature: %+v %v", paper, err)
+		}
 
 		st, err := e.acks.Status(ctx, e.office, v1.ID)
-		if err != nil || len(st) != 2 || st[0].UserID != e.tenant2.UserID || st[0].Status != ack.Pending || st[1].Status != ack.Signed {
+		if err != nil || len(st) != 2 || st[0].Status != ack.Signed || st[1].Status != ack.Signed {
 			t.Fatalf("status %+v %v", st, err)
+		}
+
+		late, err := e.acks.Request(ctx, e.office, ack.RequestInput{VersionID: v1.ID, UserIDs: []int64{e.stranger.UserID}})
+		if err != nil || len(late) != 1 {
+			t.Fatalf("ask a third: %+v %v", late, err)
 		}
 
 		// v2 marked re-sign: both are asked again, the open v1 request is superseded.
@@ -246,10 +265,14 @@ func TestAcknowledgements(t *testing.T) {
 		}
 		p2, _ := e.acks.Pending(ctx, e.tenant2, e.tenant2.UserID)
 		if len(p2) != 1 || p2[0].VersionID != v2.ID {
-			t.Fatalf("re-sign of the unsigned: %+v", p2)
+			t.Fatalf("re-sign of the paper signer: %+v", p2)
 		}
-		if st, _ := e.acks.Status(ctx, e.office, v1.ID); len(st) != 1 || st[0].Status != ack.Signed {
-			t.Fatalf("v1 after re-sign %+v", st)
+		if old, _ := e.acks.Get(ctx, e.stranger, late[0].ID); old.Status != ack.Superseded {
+			t.Fatalf("the unsigned v1 request: %s", old.Status)
+		}
+		// Who has not signed v2: all three, listed before anyone who has.
+		if st, _ := e.acks.Status(ctx, e.office, v2.ID); len(st) != 3 || st[0].Status != ack.Pending || st[2].Status != ack.Pending {
+			t.Fatalf("v2 status %+v", st)
 		}
 	})
 }
