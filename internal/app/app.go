@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/ack"
 	"jiedai/internal/approval"
 	"jiedai/internal/attachment"
 	"jiedai/internal/audit"
@@ -17,6 +18,8 @@ import (
 	"jiedai/internal/caldav"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
+	"jiedai/internal/doctemplate"
+	"jiedai/internal/forms"
 	"jiedai/internal/i18n"
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
@@ -54,6 +57,9 @@ type App struct {
 	Auth      *auth.Service
 	Audit     *audit.Log // the audit log as readers see it, through the areas' screens
 	Files     *attachment.Service
+	Forms     *forms.Service       // the register of printed forms
+	Templates *doctemplate.Service // document templates with versions
+	Acks      *ack.Service         // acknowledgements and signatures
 	Jobs      *jobs.Runner
 	Notify    *notify.Service
 	Venues    *venue.Service
@@ -63,6 +69,7 @@ type App struct {
 	Meetings  *meeting.Service
 	CalDAV    *caldav.Service
 	Today     []TodaySource
+	Portal    []TodaySource // sections of the client portal "我的租务", see portal.go
 	site      siteCache
 }
 
@@ -95,6 +102,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Audit.Parent(approval.AuditEntity, audit.ParentsIn("approval_chains"))
 	a.Audit.Parent(attachment.AuditEntity, audit.ParentsIn("attachments"))
 	a.Files = attachment.New(db, c)
+	a.Forms = forms.New(db, c)
 	// Site files (the logo) are managed by admins; /site/logo serves the logo to all.
 	a.Files.Guard("site", func(_ context.Context, a access.Actor, _ int64) (bool, error) { return a.Has(access.Admin), nil })
 	a.Jobs = jobs.NewRunner(db, c, log)
@@ -122,6 +130,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
 	a.wireCalDAV()
+	a.wireDocuments()
 	return a, nil
 }
 

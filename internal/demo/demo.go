@@ -43,6 +43,7 @@ func steps() []step {
 		{"meetings", loadMeetings},
 		{"client-user", loadClientUser},
 		{"site", loadSite},
+		{"documents", loadDocuments}, // after the client user: it is asked to sign
 	}
 }
 

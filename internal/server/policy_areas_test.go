@@ -565,6 +565,7 @@ func areaPolicy() []rule {
 		meetingStepsPolicy(),
 		receptionUXPolicy(),
 		caldavPolicy(),
+		formsPolicy(),
 	} {
 		out = append(out, part...)
 	}

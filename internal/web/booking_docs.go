@@ -11,6 +11,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
+	"jiedai/internal/forms"
 	"jiedai/internal/i18n"
 	"jiedai/internal/settings"
 	"jiedai/internal/venue"
@@ -21,6 +22,8 @@ import (
 // itemised statement with the settlement form.
 func (s *Server) routesBookingDocs(mux *http.ServeMux) {
 	mux.HandleFunc("GET /bookings/{id}/letter", s.authed(s.bookingLetter))
+	mux.HandleFunc("GET /bookings/{id}/letter/print", s.authed(s.bookingLetterCopies))
+	mux.HandleFunc("POST /bookings/{id}/letter/print", s.authed(s.bookingLetterCopies))
 	mux.HandleFunc("GET /confirm/{token}", s.confirmPage)
 	mux.HandleFunc("POST /confirm/{token}", s.confirmSubmit)
 	mux.HandleFunc("GET /bookings/{id}/statement", s.authed(s.bookingStatement))
@@ -42,7 +45,12 @@ type letterData struct {
 	Confirms bool
 	Issuer   settings.Issuer // the letterhead, contact, bank account and seal
 	QR       template.HTML   // QR code to the confirmation page, while awaited
+	Copies   bool // the body of the printed copies: the form helper signs
 }
+
+// LetterForm is the confirmation letter on paper: one copy for the client
+// and one for the file, each on its own page.
+var LetterForm = forms.Spec{Form: "booking_letter", Entity: "booking", Parts: []forms.Part{forms.PartClient, forms.PartFile}, Layout: forms.Pages}
 
 func (s *Server) letterPage(r *http.Request, l booking.Letter) *Page {
 	zh := i18n.ZhHans
@@ -66,6 +74,26 @@ func (s *Server) bookingLetter(w http.ResponseWriter, r *http.Request, a access.
 		return
 	}
 	s.render(w, r, http.StatusOK, "booking_letter", s.letterPage(r, l))
+}
+
+// bookingLetterCopies prints the letter in its two copies through the
+// form helper (registered, 补打 on a reprint).
+func (s *Server) bookingLetterCopies(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	l, err := s.app.Bookings.Letter(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	p := s.letterPage(r, l)
+	d := p.Data.(*letterData)
+	d.Copies = true
+	s.servePaperForm(w, r, a, PaperForm{Spec: LetterForm, EntityID: l.BookingID, Number: l.Number, Title: p.Title,
+		Back: "/bookings/" + strconv.FormatInt(l.BookingID, 10), Nav: "bookings", Body: "booking_letter_article", BodyData: d,
+		Signs: []SignBox{
+			{Label: d.Zh.T("booking.letter.issuer") + " / " + d.En.T("booking.letter.issuer"), Seal: true},
+			{Label: d.Zh.T("booking.letter.client_sign") + " / " + d.En.T("booking.letter.client_sign"), Seal: true},
+		}})
 }
 
 // confirmPage shows the letter behind the confirmation link, with the

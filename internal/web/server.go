@@ -94,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.routesDocuments(mux)
 	s.mux = mux
 	return limitLoginBody(s.withSession(mux))
 }

@@ -79,3 +79,15 @@
     }, secs * 1000);
   }
 })();
+// A registered print (forms): open the print dialog once, then drop the
+// flag so that going back to the page does not print it again.
+(function () {
+  "use strict";
+  var b = document.querySelector("[data-autoprint]");
+  if (!b || !window.history.replaceState) return;
+  var u = new URL(window.location.href);
+  if (u.searchParams.get("auto") !== "1") return;
+  u.searchParams.delete("auto");
+  window.history.replaceState(null, "", u.toString());
+  window.addEventListener("load", function () { window.print(); });
+})();
