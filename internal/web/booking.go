@@ -35,6 +35,7 @@ func (s *Server) routesBooking(mux *http.ServeMux) {
 	s.routesBookingDocs(mux)
 	s.routesBookingMore(mux)
 	s.routesVenue(mux)
+	s.routesBookingSteps(mux)
 }
 
 // label helpers for templates: enum codes to catalogue keys.

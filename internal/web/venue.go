@@ -345,6 +345,7 @@ type setupData struct {
 	Roles     []string
 	Phases    []string
 	Units     []string
+	Rules     booking.RoomRules
 }
 
 func (s *Server) setupPage(r *http.Request) (*Page, error) {
@@ -361,8 +362,12 @@ func (s *Server) setupPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	rules, err := s.app.Bookings.RoomRules(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	return s.newPage(r, "venue.setup.title", "venues", &setupData{Addons: addons, Templates: tpls, Policy: pol, Kinds: venue.Kinds,
-		Roles: booking.RunSheetRoles, Phases: booking.Phases, Units: venue.Units}), nil
+		Roles: booking.RunSheetRoles, Phases: booking.Phases, Units: venue.Units, Rules: rules}), nil
 }
 
 func (s *Server) venueSetup(w http.ResponseWriter, r *http.Request, a access.Actor) {

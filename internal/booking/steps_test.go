@@ -1,0 +1,181 @@
+package booking_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"jiedai/internal/booking"
+	"jiedai/internal/errs"
+	"jiedai/internal/i18n"
+	"jiedai/internal/store"
+	"jiedai/internal/storetest"
+)
+
+// mail is one e-mail the booking service sent to an outside address.
+type mail struct {
+	to, key, link string
+	args          map[string]any
+}
+
+func (e *env) captureMail() *[]mail {
+	var sent []mail
+	e.svc.Mail = func(_ context.Context, _ store.Querier, _ time.Time, to, key string, args map[string]any, link string) (bool, error) {
+		sent = append(sent, mail{to: to, key: key, link: link, args: args})
+		return true, nil
+	}
+	return &sent
+}
+
+// TestRoomRules: the office writes the rules per language; a language
+// left empty falls back to zh-Hans; others may not change them; too many
+// or too long rules are refused naming the field; the letter carries them.
+func TestRoomRules(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		if _, err := e.svc.SetRoomRules(ctx, e.staff, booking.RoomRules{ZhHans: "禁止吸烟"}); kindOf(err) != errs.Forbidden {
+			t.Fatalf("staff set rules: %v", err)
+		}
+		got, err := e.svc.SetRoomRules(ctx, e.office, booking.RoomRules{ZhHans: " 禁止吸烟 \n\n请提前15分钟到场\n", En: "No smoking\nArrive 15 minutes early"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ZhHans != "禁止吸烟\n请提前15分钟到场" {
+			t.Errorf("stored %q", got.ZhHans)
+		}
+		r, err := e.svc.RoomRules(ctx, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if l := r.Lines(i18n.ZhHant); len(l) != 2 || l[0] != "禁止吸烟" {
+			t.Errorf("zh-Hant falls back to zh-Hans: %q", l)
+		}
+		if l := r.Lines(i18n.En); len(l) != 2 || l[1] != "Arrive 15 minutes early" {
+			t.Errorf("en: %q", l)
+		}
+		_, err = e.svc.SetRoomRules(ctx, e.office, booking.RoomRules{ZhHans: strings.Repeat("规则\n", booking.MaxRuleLines+1), En: strings.Repeat("x", booking.MaxRuleLen+1)})
+		fields := map[string]bool{}
+		if list, ok := errs.As(err).Extra.([]*errs.Error); ok {
+			for _, fe := range list {
+				fields[fe.Field] = true
+			}
+		}
+		if !fields["rules_zh_hans"] || !fields["rules_en"] {
+			t.Errorf("bad rules: %v fields %v", err, fields)
+		}
+		if r2, _ := e.svc.RoomRules(ctx, nil); r2 != r {
+			t.Errorf("refused change was written: %+v", r2)
+		}
+		b := e.mustCreate(t, e.office, e.req("2026-03-10", "14:00", "16:00"))
+		l, err := e.svc.Letter(ctx, e.office, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(l.Rules) != 2 || l.Rules[0] != "禁止吸烟" || len(l.RulesEn) != 2 || l.RulesEn[0] != "No smoking" {
+			t.Errorf("letter rules %q / %q", l.Rules, l.RulesEn)
+		}
+	})
+}
+
+// TestLetterMailed: accepting a client booking e-mails the letter to the
+// contact with the confirm link; an internal booking or one without an
+// address sends none; a booking confirmed at once (under contract) is
+// mailed without a link.
+func TestLetterMailed(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		sent := e.captureMail()
+		if _, err := e.svc.SetRoomRules(ctx, e.office, booking.RoomRules{ZhHans: "禁止吸烟"}); err != nil {
+			t.Fatal(err)
+		}
+		r := e.req("2026-03-10", "14:00", "16:00")
+		r.Purpose, r.ClientName, r.ContactName, r.ContactEmail = "client", "华信科技有限公司", "张伟", "zhang.wei@example.com"
+		b := e.mustCreate(t, e.office, r)
+		if len(*sent) != 0 {
+			t.Fatalf("mailed before the decision: %+v", *sent)
+		}
+		b, err := e.svc.Approve(ctx, e.office, b.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(*sent) != 1 {
+			t.Fatalf("sent %d mails", len(*sent))
+		}
+		m := (*sent)[0]
+		l, _ := e.svc.Letter(ctx, e.office, b.ID)
+		if m.to != "zhang.wei@example.com" || m.key != "booking.msg.letter" || m.link == "" || m.link != l.ConfirmPath {
+			t.Errorf("mail %+v, letter confirm path %q", m, l.ConfirmPath)
+		}
+		if m.args["number"] != l.Number || m.args["rules"] != "1. 禁止吸烟" || m.args["reply_by"] == nil {
+			t.Errorf("mail args %+v", m.args)
+		}
+		if _, err := e.svc.LetterByToken(ctx, strings.TrimPrefix(m.link, "/confirm/")); err != nil {
+			t.Errorf("the mailed link does not open the letter: %v", err)
+		}
+		// Internal, and client without an address: nothing.
+		in := e.mustCreate(t, e.office, e.req("2026-03-11", "09:00", "10:00"))
+		if _, err := e.svc.Approve(ctx, e.office, in.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		r2 := e.req("2026-03-12", "09:00", "10:00")
+		r2.Purpose, r2.ClientName = "client", "华信科技有限公司"
+		nb := e.mustCreate(t, e.office, r2)
+		if _, err := e.svc.Approve(ctx, e.office, nb.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if len(*sent) != 1 {
+			t.Fatalf("mails for internal or address-less bookings: %+v", (*sent)[1:])
+		}
+		// Under contract: confirmed at once, mailed without a link.
+		r3 := e.req("2026-03-13", "09:00", "10:00")
+		r3.Purpose, r3.ClientName, r3.ContactEmail, r3.UnderContract, r3.ContractNo = "client", "华信科技有限公司", "li@example.com", true, "HT-2026-01"
+		cb := e.mustCreate(t, e.office, r3)
+		if cb, err = e.svc.Approve(ctx, e.office, cb.ID, ""); err != nil || cb.Status != booking.StatusConfirmed {
+			t.Fatalf("approve under contract: %v %s", err, cb.Status)
+		}
+		if len(*sent) != 2 || (*sent)[1].key != "booking.msg.letter_confirmed" || (*sent)[1].link != "" {
+			t.Errorf("under contract mail: %+v", *sent)
+		}
+	})
+}
+
+// TestBumpTellsAlternatives: a client booking displaced by an urgent one
+// is told, with alternatives that can hold its meeting (not the 6-seat
+// room for 10 people), in the inbox and by e-mail to its contact.
+func TestBumpTellsAlternatives(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		sent := e.captureMail()
+		r := e.req("2026-03-03", "10:00", "11:00")
+		r.Purpose, r.ClientName, r.ContactEmail, r.Headcount = "client", "华信科技有限公司", "zhang.wei@example.com", 10
+		low := e.mustCreate(t, e.office, r)
+		e.notes = nil
+		hi := e.req("2026-03-03", "10:00", "12:00")
+		hi.Title, hi.Priority, hi.Bump = "董事会临时会议", "urgent", true
+		e.mustCreate(t, e.office, hi)
+		if len(e.notes) != 1 || e.notes[0] != "booking.msg.bumped_alts" {
+			t.Fatalf("inbox notices %v", e.notes)
+		}
+		if len(*sent) != 1 || (*sent)[0].to != "zhang.wei@example.com" || (*sent)[0].key != "booking.msg.bumped_alts" {
+			t.Fatalf("mails %+v", *sent)
+		}
+		text, _ := (*sent)[0].args["alternatives"].(string)
+		if !strings.Contains(text, e.hall.Name) {
+			t.Errorf("the hall fits and is free: %q", text)
+		}
+		if strings.Contains(text, e.small.Name) {
+			t.Errorf("the 6-seat room was offered for 10 people: %q", text)
+		}
+		// The same room at 10:00–11:00 is taken by the urgent meeting now.
+		if strings.Contains(text, e.room.Name+"（12）2026-03-03 10:00") || strings.Contains(text, e.room.Name+"（12）2026-03-03 11:00") {
+			t.Errorf("a slot inside the urgent meeting was offered: %q", text)
+		}
+		if low, _ = e.svc.Get(ctx, e.office, low.ID); low.Status != booking.StatusBumped {
+			t.Errorf("displaced booking is %s", low.Status)
+		}
+	})
+}
