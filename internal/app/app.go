@@ -104,6 +104,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Bookings = booking.New(db, c, loc, cal, a.Venues)
 	a.Bookings.Notify = a.Notify.Notify
 	a.Bookings.Mail = a.Notify.EmailTo
+	a.Files.Guard(booking.AuditEntity, a.Bookings.AttachmentGuard)
 	a.Bookings.RegisterJobs(a.Jobs)
 	a.Today = append(a.Today, a.bookingTodaySources()...)
 	a.Clients = client.New(db, c)

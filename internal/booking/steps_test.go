@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"jiedai/internal/access"
+	"jiedai/internal/auth"
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
@@ -178,4 +180,134 @@ func TestBumpTellsAlternatives(t *testing.T) {
 			t.Errorf("displaced booking is %s", low.Status)
 		}
 	})
+}
+
+// TestAssignDuty: a run-sheet duty goes to a named engineer, who is told
+// and reminded; a person outside the department is refused naming the
+// field; staff outside the department may not assign; a task of another
+// booking is not found through this one.
+func TestAssignDuty(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		r := e.req("2026-03-09", "14:00", "16:00")
+		r.Purpose, r.ClientName, r.UnderContract, r.Approve = "client", "华信科技有限公司", true, true
+		b := e.mustCreate(t, e.office, r)
+		duties, err := e.svc.Duties(ctx, e.office, b.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var eng booking.RunSheetDuty
+		for _, d := range duties {
+			if d.Role == "engineering" {
+				eng = d
+				break
+			}
+		}
+		if eng.ID == 0 || eng.CanAssign {
+			t.Fatalf("engineering duty %+v (the office may not give another department's duty)", eng)
+		}
+		people, err := e.svc.DutyPeople(ctx, "engineering")
+		if err != nil || len(people) != 1 {
+			t.Fatalf("engineers %v %v", people, err)
+		}
+		var engineer access.Actor
+		var service int64
+		if err := db.QueryRow(ctx, `SELECT id FROM users WHERE username = 'service'`).Scan(&service); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.QueryRow(ctx, `SELECT id FROM users WHERE username = 'engineering'`).Scan(&engineer.UserID); err != nil {
+			t.Fatal(err)
+		}
+		engineer.Roles = []string{access.Engineering}
+		if _, err := e.svc.AssignDuty(ctx, e.staff, b.ID, eng.ID, people[0].ID, 0); kindOf(err) != errs.Forbidden {
+			t.Fatalf("staff assigned: %v", err)
+		}
+		if _, err := e.svc.AssignDuty(ctx, engineer, b.ID, eng.ID, service, 0); errs.As(err).Field != "owner_id" {
+			t.Fatalf("service person on an engineering duty: %v", err)
+		}
+		other := e.mustCreate(t, e.office, e.req("2026-03-10", "09:00", "10:00"))
+		if _, err := e.svc.AssignDuty(ctx, engineer, other.ID, eng.ID, people[0].ID, 0); kindOf(err) != errs.NotFound {
+			t.Fatalf("duty through another booking: %v", err)
+		}
+		e.notes = nil
+		// The department's own people give it to one of theirs (here the
+		// engineer takes it).
+		tk, err := e.svc.AssignDuty(ctx, engineer, b.ID, eng.ID, people[0].ID, 0)
+		if err != nil || tk.OwnerID != people[0].ID {
+			t.Fatalf("engineer assigned: %+v %v", tk, err)
+		}
+		if len(e.notes) != 0 {
+			t.Errorf("told oneself: %v", e.notes)
+		}
+		if _, err := e.svc.AssignDuty(ctx, engineer, b.ID, eng.ID, 0, 0); err != nil {
+			t.Fatalf("back to the queue: %v", err)
+		}
+		if tk, err = e.svc.AssignDuty(ctx, e.office, b.ID, eng.ID, people[0].ID, 0); kindOf(err) != errs.Forbidden {
+			t.Fatalf("office gave an engineering duty: %v", err)
+		}
+		sup := e.mustUser(t, "sup", access.Supervisor)
+		if tk, err = e.svc.AssignDuty(ctx, sup, b.ID, eng.ID, people[0].ID, 0); err != nil || tk.OwnerID != people[0].ID {
+			t.Fatalf("supervisor assigned: %+v %v", tk, err)
+		}
+		if len(e.notes) != 1 || e.notes[0] != "booking.msg.duty_assigned" {
+			t.Errorf("assignee not told: %v", e.notes)
+		}
+		duties, _ = e.svc.Duties(ctx, e.office, b.ID)
+		for _, d := range duties {
+			if d.ID == eng.ID && d.OwnerName != "engineering" {
+				t.Errorf("owner name %q", d.OwnerName)
+			}
+		}
+	})
+}
+
+// TestSeats: the requester or the office sets the seat list; another
+// member of staff may not; a seat listed twice is refused; a finished
+// booking's plan stays.
+func TestSeats(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		b := e.mustCreate(t, e.staff, e.req("2026-03-10", "14:00", "16:00"))
+		seats, err := booking.ParseSeats("seats", "主1, 张伟, 华信科技总经理\n主2，李娜\n")
+		if err != nil || len(seats) != 2 {
+			t.Fatalf("parse %v %v", seats, err)
+		}
+		if _, err := booking.ParseSeats("seats", "主1\n"); errs.As(err).Field != "seats" || errs.As(err).Args["line"] != 1 {
+			t.Fatalf("bad line: %#v", errs.As(err))
+		}
+		if _, err := e.svc.SetSeats(ctx, e.other, b.ID, seats); kindOf(err) != errs.Forbidden {
+			t.Fatalf("other staff set seats: %v", err)
+		}
+		if _, err := e.svc.SetSeats(ctx, e.staff, b.ID, append(seats, booking.Seat{Seat: "主1", Name: "王强"})); errs.As(err).Key != "err.booking_seat_twice" {
+			t.Fatalf("seat twice: %v", err)
+		}
+		if _, err := e.svc.SetSeats(ctx, e.staff, b.ID, seats); err != nil {
+			t.Fatal(err)
+		}
+		got, err := e.svc.Seats(ctx, e.office, b.ID)
+		if err != nil || len(got) != 2 || got[0] != seats[0] || got[1].Name != "李娜" {
+			t.Fatalf("seats %+v %v", got, err)
+		}
+		if _, err := e.svc.Cancel(ctx, e.staff, b.ID, "", false); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.svc.SetSeats(ctx, e.staff, b.ID, nil); kindOf(err) != errs.Conflict {
+			t.Fatalf("seats of a cancelled booking: %v", err)
+		}
+		if ok, err := e.svc.AttachmentGuard(ctx, e.client, b.ID); ok || err != nil {
+			t.Errorf("a client of no organisation sees the booking's files: %v %v", ok, err)
+		}
+	})
+}
+
+// mustUser creates an active user holding roles.
+func (e *env) mustUser(t *testing.T, name string, roles ...string) access.Actor {
+	t.Helper()
+	u, err := auth.New(e.db, e.clk).Create(context.Background(), access.SystemActor(), auth.UserInput{Username: name, DisplayName: name, Password: "password-123", Roles: roles, Active: true})
+	if err != nil {
+		t.Fatalf("create user %s: %v", name, err)
+	}
+	return u.Actor("127.0.0.1")
 }

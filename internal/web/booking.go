@@ -716,6 +716,7 @@ type detailData struct {
 	Series     []booking.Booking
 	Overdue    map[int64]bool
 	ConfirmURL string
+	Steps      *bookingSteps // run-sheet duties with names, seating plan
 }
 
 func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -739,6 +740,10 @@ func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.
 			return
 		}
 		if d.Tasks, err = s.app.Bookings.RunSheet(ctx, a, id); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
+		if d.Steps, err = s.stepsOf(ctx, a, b); err != nil {
 			s.fail(w, r, err, "", nil)
 			return
 		}

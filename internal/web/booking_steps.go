@@ -1,15 +1,22 @@
 package web
 
 import (
+	"context"
 	"net/http"
+	"strconv"
 
 	"jiedai/internal/access"
+	"jiedai/internal/attachment"
 	"jiedai/internal/booking"
+	"jiedai/internal/errs"
 )
 
-// The steps of venue booking added from issue 10: the room usage rules.
+// The steps of venue booking added from issue 10: the room usage rules,
+// run-sheet duties given to named people, and the seating plan.
 func (s *Server) routesBookingSteps(mux *http.ServeMux) {
 	mux.HandleFunc("POST /venues/setup/rules", s.authed(s.roomRulesSave, access.Office))
+	mux.HandleFunc("POST /bookings/{id}/duties/{task}", s.authed(s.dutyAssign))
+	mux.HandleFunc("POST /bookings/{id}/seats", s.authed(s.seatsSave))
 }
 
 func (s *Server) roomRulesSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -20,4 +27,84 @@ func (s *Server) roomRulesSave(w http.ResponseWriter, r *http.Request, a access.
 		return
 	}
 	redirect(w, r, "/venues/setup", "saved")
+}
+
+// bookingSteps is what the booking page shows of the run-sheet duties and
+// the seating plan.
+type bookingSteps struct {
+	Duties   []booking.RunSheetDuty
+	People   map[string][]booking.DutyPerson // duty role → who may take it
+	Seats    []booking.Seat
+	SeatText string
+	Files    []attachment.Attachment
+	CanSeat  bool
+}
+
+// stepsOf gathers the duties and seating plan of a booking the actor sees
+// in full.
+func (s *Server) stepsOf(ctx context.Context, a access.Actor, b booking.Booking) (*bookingSteps, error) {
+	st := &bookingSteps{People: map[string][]booking.DutyPerson{}, CanSeat: booking.CanSeat(a, b)}
+	var err error
+	if st.Duties, err = s.app.Bookings.Duties(ctx, a, b.ID); err != nil {
+		return nil, err
+	}
+	for _, d := range st.Duties {
+		if _, ok := st.People[d.Role]; d.CanAssign && !ok {
+			if st.People[d.Role], err = s.app.Bookings.DutyPeople(ctx, d.Role); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if st.Seats, err = s.app.Bookings.Seats(ctx, a, b.ID); err != nil {
+		return nil, err
+	}
+	st.SeatText = booking.SeatText(st.Seats)
+	if st.Files, err = s.app.Files.List(ctx, a, booking.AuditEntity, b.ID); err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func (s *Server) dutyAssign(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	tid, _ := strconv.ParseInt(r.PathValue("task"), 10, 64)
+	_ = r.ParseForm()
+	owner, err := optionalID("owner_id", r.PostForm.Get("owner_id"))
+	assistant, err2 := optionalID("assistant_id", r.PostForm.Get("assistant_id"))
+	if err == nil {
+		err = err2
+	}
+	if err == nil {
+		_, err = s.app.Bookings.AssignDuty(r.Context(), a, id, tid, owner, assistant)
+	}
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/bookings/"+strconv.FormatInt(id, 10)+"?ok=saved#duties", "")
+}
+
+func (s *Server) seatsSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	_ = r.ParseForm()
+	seats, err := booking.ParseSeats("seats", r.PostForm.Get("seats"))
+	if err == nil {
+		_, err = s.app.Bookings.SetSeats(r.Context(), a, id, seats)
+	}
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/bookings/"+strconv.FormatInt(id, 10)+"?ok=saved#seating", "")
+}
+
+// optionalID reads an optional user id of a form ("" is 0).
+func optionalID(field, v string) (int64, error) {
+	if v == "" {
+		return 0, nil
+	}
+	if id, ok := parseID(v); ok {
+		return id, nil
+	}
+	return 0, errs.Field(field, "err.invalid")
 }
