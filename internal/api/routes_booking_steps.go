@@ -7,6 +7,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/booking"
 	"jiedai/internal/task"
+	"jiedai/internal/venue"
 )
 
 type roomRulesIn struct{ Body booking.RoomRules }
@@ -40,6 +41,26 @@ type seatsIn struct {
 }
 
 type seatsOut struct{ Body seatsBody }
+
+type inspectionPlansOut struct {
+	Body struct {
+		Plans []venue.InspectionPlan `json:"plans"`
+	}
+}
+
+type inspectionPlanIn struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body struct {
+		Title string `json:"title" minLength:"1" maxLength:"80"`
+		First string `json:"first" maxLength:"40" doc:"The first inspection, RFC 3339 or local YYYY-MM-DDTHH:MM"`
+		Rule  string `json:"rule" minLength:"1" maxLength:"200" doc:"Recurrence rule, e.g. FREQ=MONTHLY;BYDAY=1MO;UNTIL=20271231 (at most a year)"`
+	}
+}
+
+type inspectionPlanOut struct {
+	Status int
+	Body   venue.InspectionPlan
+}
 
 // routesBookingSteps are the steps of venue booking added from issue 10:
 // the room usage rules, run-sheet duties given to named people, the
@@ -98,5 +119,35 @@ func (s *Server) routesBookingSteps() {
 				return nil, err
 			}
 			return &seatsOut{Body: seatsBody{Seats: list}}, nil
+		})
+	handle(s, op(http.MethodGet, "/venues/{id}/inspection-plans", "list-inspection-plans", "A venue's periodic inspection plans (定期检查)", "venues", false),
+		func(ctx context.Context, a access.Actor, in *idPath) (*inspectionPlansOut, error) {
+			list, err := s.app.Venues.InspectionPlans(ctx, a, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			out := &inspectionPlansOut{}
+			out.Body.Plans = list
+			return out, nil
+		})
+	handle(s, op(http.MethodPost, "/venues/{id}/inspection-plans", "create-inspection-plan", "Add a periodic inspection (office, engineering); each one becomes an engineering task a day ahead", "venues", false),
+		func(ctx context.Context, a access.Actor, in *inspectionPlanIn) (*inspectionPlanOut, error) {
+			first, err := s.parseWhen("first", in.Body.First, true)
+			if err != nil {
+				return nil, err
+			}
+			p, err := s.app.Venues.AddInspectionPlan(ctx, a, in.ID, in.Body.Title, in.Body.Rule, first)
+			if err != nil {
+				return nil, err
+			}
+			return &inspectionPlanOut{Status: http.StatusCreated, Body: p}, nil
+		})
+	handle(s, op(http.MethodPost, "/inspection-plans/{id}/stop", "stop-inspection-plan", "Stop a periodic inspection (office, engineering)", "venues", false),
+		func(ctx context.Context, a access.Actor, in *idPath) (*inspectionPlanOut, error) {
+			p, err := s.app.Venues.StopInspectionPlan(ctx, a, in.ID)
+			if err != nil {
+				return nil, err
+			}
+			return &inspectionPlanOut{Status: http.StatusOK, Body: p}, nil
 		})
 }

@@ -101,6 +101,8 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Notify.Register(a.Jobs, 50)
 	a.Today = append(a.Today, a.todayApprovals, a.todayTasks, a.todayInbox)
 	a.Venues = venue.New(db, c, loc)
+	a.Venues.Notify = a.Notify.Notify
+	a.Venues.RegisterJobs(a.Jobs)
 	a.Bookings = booking.New(db, c, loc, cal, a.Venues)
 	a.Bookings.Notify = a.Notify.Notify
 	a.Bookings.Mail = a.Notify.EmailTo

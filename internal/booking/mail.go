@@ -17,8 +17,8 @@ import (
 type Mailer func(ctx context.Context, q store.Querier, now time.Time, to, key string, args map[string]any, link string) (bool, error)
 
 // mailLetter e-mails the confirmation letter to the client's contact
-// (seed 001 二: 向客户发送预订确认函): its essentials, the room usage rules
-// and, while the reply is awaited, the link to the letter with its
+// (seed 001 二: 向客户发送预订确认函): its essentials and, while the reply
+// is awaited, the link to the letter (with the room usage rules) and its
 // confirm button. Bookings without a contact address get none; the
 // sending is audited.
 func (s *Service) mailLetter(ctx context.Context, tx *store.Tx, id int64, now time.Time) error {
@@ -38,7 +38,7 @@ func (s *Service) mailLetter(ctx context.Context, tx *store.Tx, id int64, now ti
 	}
 	args := map[string]any{"number": l.Number, "name": firstNonEmpty(l.ContactName, l.Client), "title": l.Title, "venue": l.VenueName,
 		"start": s.fmt(l.Start), "end": l.End.In(s.Loc).Format("15:04"), "headcount": l.Headcount,
-		"total": fmt.Sprintf("¥%d.%02d", l.Total/100, l.Total%100), "rules": numbered(l.Rules), "rules_en": numbered(l.RulesEn)}
+		"total": fmt.Sprintf("¥%d.%02d", l.Total/100, l.Total%100)}
 	key := "booking.msg.letter_confirmed"
 	if l.ConfirmPath != "" {
 		key = "booking.msg.letter"
@@ -58,13 +58,4 @@ func firstNonEmpty(v ...string) string {
 		}
 	}
 	return ""
-}
-
-// numbered lists lines as "1. …", one a line.
-func numbered(lines []string) string {
-	var b strings.Builder
-	for i, l := range lines {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, l)
-	}
-	return strings.TrimSuffix(b.String(), "\n")
 }

@@ -4,19 +4,59 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"jiedai/internal/access"
 	"jiedai/internal/attachment"
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
+	"jiedai/internal/venue"
 )
 
 // The steps of venue booking added from issue 10: the room usage rules,
-// run-sheet duties given to named people, and the seating plan.
+// run-sheet duties given to named people, the seating plan, and the
+// venues' periodic inspection plans.
 func (s *Server) routesBookingSteps(mux *http.ServeMux) {
 	mux.HandleFunc("POST /venues/setup/rules", s.authed(s.roomRulesSave, access.Office))
 	mux.HandleFunc("POST /bookings/{id}/duties/{task}", s.authed(s.dutyAssign))
 	mux.HandleFunc("POST /bookings/{id}/seats", s.authed(s.seatsSave))
+	mux.HandleFunc("POST /venues/{id}/inspection-plans", s.authed(s.inspectionAdd, access.Office, access.Engineering))
+	mux.HandleFunc("POST /inspection-plans/{id}/stop", s.authed(s.inspectionStop, access.Office, access.Engineering))
+}
+
+func (s *Server) inspectionAdd(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	_ = r.ParseForm()
+	f := r.PostForm
+	var first time.Time
+	var err error
+	if v := f.Get("first"); v != "" {
+		if first, err = booking.ParseTime(v, s.app.Loc); err != nil {
+			err = errs.Field("first", "err.bad_time")
+		}
+	}
+	var rule string
+	if err == nil {
+		rule, err = venue.InspectionRule(f.Get("freq"), first, f.Get("until"), s.app.Loc)
+	}
+	if err == nil {
+		_, err = s.app.Venues.AddInspectionPlan(r.Context(), a, id, f.Get("title"), rule, first)
+	}
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/venues/"+strconv.FormatInt(id, 10)+"?ok=saved#inspections", "")
+}
+
+func (s *Server) inspectionStop(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	id, _ := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	p, err := s.app.Venues.StopInspectionPlan(r.Context(), a, id)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	redirect(w, r, "/venues/"+strconv.FormatInt(p.VenueID, 10)+"?ok=saved#inspections", "")
 }
 
 func (s *Server) roomRulesSave(w http.ResponseWriter, r *http.Request, a access.Actor) {

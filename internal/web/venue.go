@@ -64,6 +64,7 @@ type venueDetailData struct {
 	FeedURL   string
 	QR        template.HTML
 	Equipment []string
+	Plans     []venue.InspectionPlan // periodic inspections, for staff
 }
 
 func (s *Server) venueDetail(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -96,6 +97,12 @@ func (s *Server) venueDetail(w http.ResponseWriter, r *http.Request, a access.Ac
 	if d.Repairs, err = s.app.Venues.Repairs(ctx, a, id, ""); err != nil {
 		s.fail(w, r, err, "", nil)
 		return
+	}
+	if a.IsStaff() {
+		if d.Plans, err = s.app.Venues.InspectionPlans(ctx, a, id); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
 	}
 	if d.IsOffice {
 		base := siteBase(r)
