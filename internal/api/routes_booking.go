@@ -212,6 +212,7 @@ type actionIn struct {
 		Reason   string `json:"reason,omitempty" maxLength:"500" doc:"Reject: required; approve and cancel: optional note"`
 		Via      string `json:"via,omitempty" enum:"portal,link,phone,email," doc:"Confirm: how the client confirmed"`
 		WaiveFee bool   `json:"waive_fee,omitempty" doc:"Cancel (office): no late-cancellation fee"`
+		Series   bool   `json:"series,omitempty" doc:"Approve: every occurrence of the booking's series still waiting, in one step (all or none)"`
 	}
 }
 
@@ -469,6 +470,10 @@ func (s *Server) routesBooking() {
 	}
 	actions := []action{
 		{"approve", "approve-booking", "Approve a pending booking (office)", func(ctx context.Context, a access.Actor, in *actionIn) (booking.Booking, error) {
+			if in.Body != nil && in.Body.Series {
+				out, _, err := b.ApproveSeries(ctx, a, in.ID, in.reason())
+				return out, err
+			}
 			return b.Approve(ctx, a, in.ID, in.reason())
 		}},
 		{"reject", "reject-booking", "Reject a pending booking with a reason (office)", func(ctx context.Context, a access.Actor, in *actionIn) (booking.Booking, error) {

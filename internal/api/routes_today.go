@@ -61,9 +61,9 @@ func (s *Server) routesToday() {
 			var list []notify.Notification
 			var err error
 			if in.Unread {
-				list, err = s.app.Notify.Unread(ctx, a.UserID, limit)
+				list, err = s.app.Notify.Unread(ctx, a, limit)
 			} else {
-				list, err = s.app.Notify.Inbox(ctx, a.UserID, limit)
+				list, err = s.app.Notify.Inbox(ctx, a, limit)
 			}
 			if err != nil {
 				return nil, err

@@ -24,6 +24,7 @@ func (a *App) wireMeetings() {
 		})
 	}
 	a.Files.Guard(meeting.EntityMeeting, a.Meetings.MaterialsGuard)
+	a.Notify.AddTitler(a.Meetings.InboxTitle)
 	a.Meetings.ScreenAudit(a.Audit)
 	a.Clients.AddOrgRef("meetings", "client_org_id")
 	a.Clients.AddOrgRef("meeting_revisits", "client_org_id")

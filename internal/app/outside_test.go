@@ -27,7 +27,7 @@ func TestRejectionTellsReason(t *testing.T) {
 	if _, err := a.Bookings.Reject(ctx, office.Actor(""), pending[0].ID, why); err != nil {
 		t.Fatal(err)
 	}
-	inbox, err := a.Notify.Inbox(ctx, pending[0].RequestedBy, 5)
+	inbox, err := a.Notify.Inbox(ctx, access.Actor{UserID: pending[0].RequestedBy}, 5)
 	if err != nil || len(inbox) == 0 {
 		t.Fatalf("inbox: %v %v", inbox, err)
 	}

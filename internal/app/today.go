@@ -7,6 +7,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/approval"
 	"jiedai/internal/booking"
+	"jiedai/internal/notify"
 	"jiedai/internal/reception"
 	"jiedai/internal/task"
 )
@@ -78,7 +79,7 @@ func OnAreaCard(act access.Actor, t task.Task) bool {
 // todayInbox lists the actor's unread messages.
 func (a *App) todayInbox(ctx context.Context, act access.Actor, lang string) (TodaySection, error) {
 	sec := TodaySection{Key: "inbox", TitleKey: "today.inbox", EmptyKey: "today.none_inbox", MoreLink: "/inbox"}
-	list, err := a.Notify.Unread(ctx, act.UserID, 10)
+	list, err := a.Notify.Unread(ctx, act, 10)
 	if err != nil {
 		return sec, err
 	}
@@ -87,7 +88,14 @@ func (a *App) todayInbox(ctx context.Context, act access.Actor, lang string) (To
 		if link == "" {
 			link = "/inbox"
 		}
-		sec.Items = append(sec.Items, TodayItem{Title: a.I18n.T(lang, n.Key, n.Args), Link: link, Detail: n.CreatedAt.In(a.Loc).Format("01-02 15:04")})
+		args := make(map[string]any, len(n.Args))
+		for k, v := range n.Args {
+			if k != "title" && notify.IsLink(v) {
+				v = a.I18n.T(lang, "today.see_record", nil) // a raw address is no use in a one-line summary; the line links to the record
+			}
+			args[k] = v
+		}
+		sec.Items = append(sec.Items, TodayItem{Title: a.I18n.T(lang, n.Key, args), Link: link, Detail: n.CreatedAt.In(a.Loc).Format("01-02 15:04")})
 	}
 	return sec, nil
 }

@@ -306,3 +306,49 @@ func TestPolicy(t *testing.T) {
 		_ = time.Second
 	})
 }
+
+// TestApproveSeries: the office approves a weekly series in one step: every
+// waiting date is decided, none is left for a second click, the requester
+// cannot do it, and a date whose start has passed is left to lapse.
+func TestApproveSeries(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		ctx := context.Background()
+		r := e.req("2026-03-03", "09:00", "10:00")
+		id, out, err := e.svc.CreateSeries(ctx, e.staff, r, recur.Rule{Freq: recur.Weekly, Interval: 1, Count: 4}, false)
+		if err != nil || len(out) != 4 {
+			t.Fatalf("series: %v %+v", err, out)
+		}
+		list, _ := e.svc.List(ctx, e.office, booking.Filter{SeriesID: id})
+		for _, b := range list {
+			if b.Status != booking.StatusPending {
+				t.Fatalf("occurrence %s is %s before approval", b.Start, b.Status)
+			}
+		}
+		if _, _, err := e.svc.ApproveSeries(ctx, e.staff, out[0].BookingID, ""); err == nil {
+			t.Fatal("the requester approved their own series")
+		}
+		// The first date has begun: it can no longer be approved.
+		e.clk.Set(e.at("2026-03-03", "09:30"))
+		b, n, err := e.svc.ApproveSeries(ctx, e.office, out[1].BookingID, "例会同意")
+		if err != nil || n != 3 {
+			t.Fatalf("approve series: n=%d err=%v", n, err)
+		}
+		if b.Status != booking.StatusConfirmed {
+			t.Errorf("the booking approved through its series is %s", b.Status)
+		}
+		list, _ = e.svc.List(ctx, e.office, booking.Filter{SeriesID: id})
+		for _, b := range list {
+			want := booking.StatusConfirmed
+			if b.ID == out[0].BookingID {
+				want = booking.StatusPending
+			}
+			if b.Status != want {
+				t.Errorf("occurrence %s is %s, want %s", b.Start.In(e.loc).Format("01-02"), b.Status, want)
+			}
+		}
+		if _, _, err := e.svc.ApproveSeries(ctx, e.office, out[1].BookingID, ""); kindOf(err) != errs.Conflict {
+			t.Errorf("approving a series with nothing left to decide: %v", err)
+		}
+	})
+}

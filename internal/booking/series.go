@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/approval"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/recur"
@@ -173,6 +174,70 @@ func (s *Service) CreateSeries(ctx context.Context, a access.Actor, in Request, 
 		return 0, nil, err
 	}
 	return seriesID, out, nil
+}
+
+// ApproveSeries approves, in one step and one transaction, every occurrence
+// of booking id's series that still waits for approval and can be decided
+// (office). A booking outside a series is approved alone. It returns the
+// booking and how many occurrences were approved; if any of them cannot
+// be, none is.
+func (s *Service) ApproveSeries(ctx context.Context, a access.Actor, id int64, note string) (Booking, int, error) {
+	if !IsOffice(a) {
+		return Booking{}, 0, s.refuse(ctx, a, id)
+	}
+	first, err := s.Get(ctx, a, id)
+	if err != nil {
+		return Booking{}, 0, err
+	}
+	if first.SeriesID == 0 {
+		b, err := s.Approve(ctx, a, id, note)
+		if err != nil {
+			return Booking{}, 0, err
+		}
+		return b, 1, nil
+	}
+	note, err = reason(note, false)
+	if err != nil {
+		return Booking{}, 0, err
+	}
+	list, err := s.List(ctx, a, Filter{SeriesID: first.SeriesID, Statuses: []string{StatusPending}, Limit: 2000})
+	if err != nil {
+		return Booking{}, 0, err
+	}
+	now := s.Clock.Now()
+	p, err := s.Policy(ctx, nil)
+	if err != nil {
+		return Booking{}, 0, err
+	}
+	n := 0
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		n = 0
+		for _, o := range list {
+			if !CanDecide(o, now) {
+				continue // lapsed: the sweep tells the requester
+			}
+			b, err := s.transition(ctx, tx, o.ID, ActApprove)
+			if err != nil {
+				return err
+			}
+			if err := s.decideReview(ctx, tx, a, o.ID, approval.Approve, note, now); err != nil {
+				return err
+			}
+			if err := s.approveTx(ctx, tx, a, b, note, now, p); err != nil {
+				return err
+			}
+			n++
+		}
+		if n == 0 {
+			return stateErr(first.Status, ActApprove)
+		}
+		return nil
+	})
+	if err != nil {
+		return Booking{}, 0, err
+	}
+	b, err := s.load(ctx, s.DB, id)
+	return b, n, err
 }
 
 // CancelSeries cancels the occurrences of a series starting at or after

@@ -81,6 +81,53 @@ type Service struct {
 	// SendEmail and SendWebhook default to channel.SendEmail and channel.Send.
 	SendEmail   EmailFunc
 	SendWebhook WebhookFunc
+	// Titlers give back the title of a record a message was sent about
+	// with its title withheld ("#13" for a confidential meeting), to a
+	// reader who may read the record; see AddTitler.
+	titlers []Titler
+}
+
+// Titler returns the title that reader a may see of the record link points
+// at, and ok when it is theirs to see (the area logs that read). ok false
+// leaves the withheld title in the message.
+type Titler func(ctx context.Context, a access.Actor, link string) (title string, ok bool, err error)
+
+// AddTitler registers an area's titler. Messages about classified records
+// carry only a record number as their "title"; when the reader lists the
+// inbox, each titler is asked for the real title in turn.
+func (s *Service) AddTitler(t Titler) { s.titlers = append(s.titlers, t) }
+
+// withheld reports whether a stored title is a withheld one: "#" and the
+// record's number.
+func withheld(v any) bool {
+	t, ok := v.(string)
+	if !ok || len(t) < 2 || t[0] != '#' {
+		return false
+	}
+	for _, c := range t[1:] {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// retitle puts back the titles the reader may see.
+func (s *Service) retitle(ctx context.Context, a access.Actor, n *Notification) error {
+	if n.Link == "" || !withheld(n.Args["title"]) {
+		return nil
+	}
+	for _, t := range s.titlers {
+		title, ok, err := t(ctx, a, n.Link)
+		if err != nil {
+			return fmt.Errorf("title of %s: %w", n.Link, err)
+		}
+		if ok {
+			n.Args["title"] = title
+			return nil
+		}
+	}
+	return nil
 }
 
 func (s *Service) lang(l string) string {
@@ -313,7 +360,8 @@ func (s *Service) queue(ctx context.Context, q store.Querier, ms int64, ch, targ
 
 const notifCols = `id, user_id, key, args, link, created_at, read_at`
 
-func (s *Service) listInbox(ctx context.Context, userID int64, unreadOnly bool, limit int) ([]Notification, error) {
+func (s *Service) listInbox(ctx context.Context, a access.Actor, unreadOnly bool, limit int) ([]Notification, error) {
+	userID := a.UserID
 	if limit <= 0 || limit > 200 {
 		limit = 50
 	}
@@ -342,6 +390,9 @@ func (s *Service) listInbox(ctx context.Context, userID int64, unreadOnly bool, 
 			return nil, fmt.Errorf("scan notification: %w", err)
 		}
 		n.Args = decodeArgs(args)
+		if err := s.retitle(ctx, a, &n); err != nil {
+			return nil, err
+		}
 		n.Text = s.I18n.T(lang, n.Key, n.Args)
 		n.CreatedAt, n.ReadAt = store.Time(created), store.NullMs(read)
 		out = append(out, n)
@@ -351,13 +402,13 @@ func (s *Service) listInbox(ctx context.Context, userID int64, unreadOnly bool, 
 
 // Inbox returns the user's latest notifications, newest first, in the
 // user's language.
-func (s *Service) Inbox(ctx context.Context, userID int64, limit int) ([]Notification, error) {
-	return s.listInbox(ctx, userID, false, limit)
+func (s *Service) Inbox(ctx context.Context, a access.Actor, limit int) ([]Notification, error) {
+	return s.listInbox(ctx, a, false, limit)
 }
 
 // Unread returns the user's unread notifications, newest first.
-func (s *Service) Unread(ctx context.Context, userID int64, limit int) ([]Notification, error) {
-	return s.listInbox(ctx, userID, true, limit)
+func (s *Service) Unread(ctx context.Context, a access.Actor, limit int) ([]Notification, error) {
+	return s.listInbox(ctx, a, true, limit)
 }
 
 // UnreadCount counts the user's unread notifications.
@@ -466,4 +517,15 @@ func (s *Service) Register(r *jobs.Runner, limit int) {
 		_, err := s.DeliverDue(ctx, limit)
 		return err
 	})
+}
+
+// IsLink reports whether a message argument is a link (an address of the
+// site, "/…", or of the web, "http(s)://…") rather than words, so that a
+// page can show it as a link instead of as text.
+func IsLink(v any) bool {
+	s, ok := v.(string)
+	if !ok || strings.ContainsAny(s, " \t\n") {
+		return false
+	}
+	return (strings.HasPrefix(s, "/") && !strings.HasPrefix(s, "//")) || strings.HasPrefix(s, "https://") || strings.HasPrefix(s, "http://")
 }

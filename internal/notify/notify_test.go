@@ -108,7 +108,7 @@ func TestInboxInUserLanguage(t *testing.T) {
 			{"gone", nil},
 		}
 		for _, tc := range tests {
-			got, err := e.svc.Inbox(ctx, e.users[tc.user].UserID, 10)
+			got, err := e.svc.Inbox(ctx, e.users[tc.user], 10)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -132,8 +132,8 @@ func TestInboxInUserLanguage(t *testing.T) {
 		if n, _ := e.svc.UnreadCount(ctx, ann.UserID); n != 2 {
 			t.Fatalf("unread = %d, want 2 (duplicate id notified once)", n)
 		}
-		inbox, _ := e.svc.Inbox(ctx, ann.UserID, 10)
-		meiInbox, _ := e.svc.Inbox(ctx, e.users["mei"].UserID, 10)
+		inbox, _ := e.svc.Inbox(ctx, ann, 10)
+		meiInbox, _ := e.svc.Inbox(ctx, e.users["mei"], 10)
 		if err := e.svc.MarkRead(ctx, ann, meiInbox[0].ID); errs.As(err).Kind != errs.NotFound {
 			t.Fatalf("marking someone else's notification: %v", err)
 		}
@@ -143,7 +143,7 @@ func TestInboxInUserLanguage(t *testing.T) {
 		if err := e.svc.MarkRead(ctx, ann, inbox[1].ID); err != nil {
 			t.Fatal(err)
 		}
-		unread, _ := e.svc.Unread(ctx, ann.UserID, 10)
+		unread, _ := e.svc.Unread(ctx, ann, 10)
 		if len(unread) != 1 || unread[0].ID != inbox[0].ID || unread[0].Link != "/contracts/3" {
 			t.Fatalf("unread = %+v", unread)
 		}

@@ -329,60 +329,117 @@ func (s *Service) duty(ctx context.Context, q store.Querier, dutyID int64) (Duty
 // AssignDuty sets a duty's owner (责任人) and assistant (辅助人) and, when
 // offset or time change, its deadline.
 func (s *Service) AssignDuty(ctx context.Context, a access.Actor, dutyID, ownerID, assistantID int64, offset int, at string) error {
-	at = strings.TrimSpace(at)
 	now := s.Clock.Now()
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
 		d, err := s.duty(ctx, tx, dutyID)
 		if err != nil {
 			return err
 		}
-		r, err := s.manageable(ctx, tx, a, d.ReceptionID, "edit_duties")
+		return s.assignTx(ctx, tx, a, d, ownerID, assistantID, offset, at, now)
+	})
+}
+
+// DutyRow is one line of the division of labour as saved from its row:
+// who does it and by when (the office), and how far it is (the owner, the
+// assistant or the office).
+type DutyRow struct {
+	Assign      bool // the office changes owner, assistant and deadline
+	OwnerID     int64
+	AssistantID int64
+	Offset      int
+	At          string
+	Progress    int  // 0–75 in steps, or -1 to leave it; ignored when Done
+	Done        bool // submit it as done, with Result
+	Result      string
+}
+
+// SaveDuty saves a duty's row in one step and one transaction: the
+// assignment and deadline when in.Assign, then the progress or completion
+// when either changes. Nothing is saved if any part is refused.
+func (s *Service) SaveDuty(ctx context.Context, a access.Actor, dutyID int64, in DutyRow) error {
+	now := s.Clock.Now()
+	return s.DB.InTx(ctx, func(tx *store.Tx) error {
+		d, err := s.duty(ctx, tx, dutyID)
 		if err != nil {
 			return err
 		}
-		if ownerID != d.Task.OwnerID || assistantID != d.Task.AssistantID {
-			t, err := task.Assign(ctx, tx, now, a, d.Task.ID, ownerID, assistantID)
-			if err != nil {
-				return err
-			}
-			var told []int64
-			for _, u := range []int64{ownerID, assistantID} {
-				if u != 0 && u != d.Task.OwnerID && u != d.Task.AssistantID && u != a.UserID {
-					told = append(told, u)
-				}
-			}
-			args := caseArgs(r)
-			args["title"], args["due"] = t.Title, t.DueAt.In(s.Loc).Format("01-02 15:04")
-			if err := s.notify(ctx, tx, now, told, "reception.msg.duty_assigned", args, Link(r.ID)+"/duties"); err != nil {
+		if in.Assign {
+			if err := s.assignTx(ctx, tx, a, d, in.OwnerID, in.AssistantID, in.Offset, in.At, now); err != nil {
 				return err
 			}
 		}
-		if offset != d.Offset || (at != "" && at != d.At) {
-			if at == "" {
-				at = d.At
-			}
-			var l errs.List
-			validLine(&l, "", d.Group, d.Phase, offset, at, d.Task.Title, "")
-			if err := l.Err(); err != nil {
-				return err
-			}
-			due, err := s.due(r, offset, at)
-			if err != nil {
-				return err
-			}
-			t, err := task.Reschedule(ctx, tx, now, a, d.Task.ID, due)
-			if err != nil {
-				return err
-			}
-			if err := scheduleOverdue(ctx, tx, t); err != nil {
-				return err
-			}
-			if _, err := tx.Exec(ctx, `UPDATE reception_duties SET offset_days = ?, at = ? WHERE id = ?`, offset, at, dutyID); err != nil {
-				return fmt.Errorf("update duty %d: %w", dutyID, err)
-			}
+		if !in.Done && (in.Progress < 0 || in.Progress == d.Task.Progress) {
+			return nil
 		}
-		return nil
+		r, err := s.load(ctx, tx, d.ReceptionID)
+		if err != nil {
+			return err
+		}
+		if !CanView(a, r) || a.IsClient() {
+			return errs.Refuse(CanView(a, r))
+		}
+		if !r.InPreparation() {
+			return stateError(r.Status, "edit_duties")
+		}
+		if in.Done {
+			_, err = task.Submit(ctx, tx, now, a, d.Task.ID, in.Result)
+		} else {
+			_, err = task.SetProgress(ctx, tx, now, a, d.Task.ID, in.Progress)
+		}
+		return err
 	})
+}
+
+// assignTx sets a duty's owner, assistant and deadline inside tx.
+func (s *Service) assignTx(ctx context.Context, tx *store.Tx, a access.Actor, d Duty, ownerID, assistantID int64, offset int, at string, now time.Time) error {
+	at = strings.TrimSpace(at)
+	dutyID := d.ID
+	r, err := s.manageable(ctx, tx, a, d.ReceptionID, "edit_duties")
+	if err != nil {
+		return err
+	}
+	if ownerID != d.Task.OwnerID || assistantID != d.Task.AssistantID {
+		t, err := task.Assign(ctx, tx, now, a, d.Task.ID, ownerID, assistantID)
+		if err != nil {
+			return err
+		}
+		var told []int64
+		for _, u := range []int64{ownerID, assistantID} {
+			if u != 0 && u != d.Task.OwnerID && u != d.Task.AssistantID && u != a.UserID {
+				told = append(told, u)
+			}
+		}
+		args := caseArgs(r)
+		args["title"], args["due"] = t.Title, t.DueAt.In(s.Loc).Format("01-02 15:04")
+		if err := s.notify(ctx, tx, now, told, "reception.msg.duty_assigned", args, Link(r.ID)+"/duties"); err != nil {
+			return err
+		}
+	}
+	if offset != d.Offset || (at != "" && at != d.At) {
+		if at == "" {
+			at = d.At
+		}
+		var l errs.List
+		validLine(&l, "", d.Group, d.Phase, offset, at, d.Task.Title, "")
+		if err := l.Err(); err != nil {
+			return err
+		}
+		due, err := s.due(r, offset, at)
+		if err != nil {
+			return err
+		}
+		t, err := task.Reschedule(ctx, tx, now, a, d.Task.ID, due)
+		if err != nil {
+			return err
+		}
+		if err := scheduleOverdue(ctx, tx, t); err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE reception_duties SET offset_days = ?, at = ? WHERE id = ?`, offset, at, dutyID); err != nil {
+			return fmt.Errorf("update duty %d: %w", dutyID, err)
+		}
+	}
+	return nil
 }
 
 // DutyProgress records a duty's progress (the owner, assistant or office).

@@ -150,6 +150,23 @@ func onBooking(status string, fresh bool, action, body string) func(*authzEnv, *
 	}
 }
 
+// clientSeries books a weekly series of two as client A and returns its
+// first booking.
+func (e *authzEnv) clientSeries() int64 {
+	room, st := e.nextSlot()
+	rule, err := recur.Parse("FREQ=WEEKLY;COUNT=2")
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	e.clk.Set(apptest.Start)
+	_, occ, err := e.app.Bookings.CreateSeries(context.Background(), e.by[clientA].actor, booking.Request{VenueID: room.ID, Start: st, End: st.Add(30 * time.Minute),
+		Title: "授权测试例会", Headcount: 6}, rule, false)
+	if err != nil || len(occ) == 0 || occ[0].BookingID == 0 {
+		e.t.Fatalf("fixture series: %v %+v", err, occ)
+	}
+	return occ[0].BookingID
+}
+
 // bookingJSON is a valid booking request in a free slot.
 func bookingJSON(e *authzEnv) string {
 	room, st := e.nextSlot()
@@ -421,18 +438,10 @@ func policy() []rule {
 		{route: "POST /bookings/{id}/{action}", variant: "check-in", allow: staff().plus(clientA), make: onBooking("due", true, "check-in", "")},
 		{route: "POST /bookings/{id}/{action}", variant: "complete", allow: roles(access.Office, access.Receptionist, access.Service, access.Supervisor).plus(clientA), make: onBooking(booking.StatusInUse, true, "complete", "")},
 		{route: "POST /bookings/{id}/{action}", variant: "cancel-series", allow: roles(access.Office).plus(clientA), make: func(e *authzEnv, _ *subject, p string) call {
-			room, st := e.nextSlot()
-			rule, err := recur.Parse("FREQ=WEEKLY;COUNT=2")
-			if err != nil {
-				e.t.Fatal(err)
-			}
-			e.clk.Set(apptest.Start)
-			_, occ, err := e.app.Bookings.CreateSeries(context.Background(), e.by[clientA].actor, booking.Request{VenueID: room.ID, Start: st, End: st.Add(30 * time.Minute),
-				Title: "授权测试例会", Headcount: 6}, rule, false)
-			if err != nil || len(occ) == 0 || occ[0].BookingID == 0 {
-				e.t.Fatalf("fixture series: %v %+v", err, occ)
-			}
-			return call{path: fillParams(p, map[string]string{"id": idStr(occ[0].BookingID), "action": "cancel-series"}), body: "reason=%E8%A1%8C%E7%A8%8B%E5%8F%98%E6%9B%B4"}
+			return call{path: fillParams(p, map[string]string{"id": idStr(e.clientSeries()), "action": "cancel-series"}), body: "reason=%E8%A1%8C%E7%A8%8B%E5%8F%98%E6%9B%B4"}
+		}},
+		{route: "POST /bookings/{id}/{action}", variant: "approve-series", allow: roles(access.Office), make: func(e *authzEnv, _ *subject, p string) call {
+			return call{path: fillParams(p, map[string]string{"id": idStr(e.clientSeries()), "action": "approve-series"})}
 		}},
 		{route: "GET /reports/venues", allow: roles(access.Office, access.Executive, access.Finance, access.Audit, access.Supervisor)},
 		{route: "GET /reports/venues.xlsx", allow: roles(access.Office, access.Executive, access.Finance, access.Audit, access.Supervisor)},

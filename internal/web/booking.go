@@ -106,10 +106,18 @@ func (row *gridRow) track() template.HTML {
 		b.WriteString(" gw-")
 		b.WriteString(strconv.Itoa(span))
 	}
+	// One tab stop per row: the first link; the arrow keys move within the
+	// row and between rows (app.js), so a keyboard goes a room at a time.
+	stop := ""
+	next := func() string {
+		t := stop
+		stop = ` tabindex="-1"`
+		return t
+	}
 	for _, f := range row.Free {
 		b.WriteString(`<a class="`)
 		cell("dg-free", f.Col, f.Span)
-		b.WriteString(`" href="` + esc(f.Link) + `" title="` + esc(f.Title) + `"><span class="sr">` + esc(f.Title) + "</span></a>")
+		b.WriteString(`" href="` + esc(f.Link) + `" title="` + esc(f.Title) + `"` + next() + `><span class="sr">` + esc(f.Title) + "</span></a>")
 	}
 	for _, it := range row.Items {
 		if it.Buf {
@@ -121,7 +129,10 @@ func (row *gridRow) track() template.HTML {
 	for _, it := range row.Items {
 		b.WriteString(`<a class="`)
 		cell("dg-bk", it.Col, it.Span)
-		b.WriteString(" " + esc(it.Class) + `" href="` + esc(it.Link) + `" title="` + esc(it.Time+" "+it.Label) + `"><b>` + esc(it.Label) +
+		if it.Span <= 4 {
+			b.WriteString(" dg-narrow") // an hour or less: the title wraps, the time is in the tooltip
+		}
+		b.WriteString(" " + esc(it.Class) + `" href="` + esc(it.Link) + `" title="` + esc(it.Time+" "+it.Label) + `"` + next() + `><b>` + esc(it.Label) +
 			"</b><small>" + esc(it.Sub) + "</small></a>")
 	}
 	return template.HTML(b.String())
@@ -287,7 +298,7 @@ func (s *Server) gridRow(p *Page, v venue.Venue, day time.Time, first, last int,
 	}
 	open, closeAt := v.OpenWindow(day, s.app.Loc)
 	date := day.Format("2006-01-02")
-	bookAt := p.L.T("booking.grid.book_at", "time", "\x00") // translated once for the row
+	bookAt := p.L.T("booking.grid.book_at", "room", v.DisplayName(p.L.Lang), "time", "\x00") // translated once for the row
 	venueID := strconv.FormatInt(v.ID, 10)
 	for t := open; t.Add(30*time.Minute).Compare(closeAt) <= 0; t = t.Add(30 * time.Minute) {
 		if t.Add(30 * time.Minute).Before(now) {
@@ -698,7 +709,41 @@ func (s *Server) bookingApprovals(w http.ResponseWriter, r *http.Request, a acce
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "booking_approvals", s.newPage(r, "booking.approvals.title", "bookings", &listData{Bookings: pending, Approved: waiting}))
+	s.render(w, r, http.StatusOK, "booking_approvals", s.newPage(r, "booking.approvals.title", "bookings", &approvalsData{Cards: approvalCards(pending), Approved: waiting}))
+}
+
+// approvalsData feeds the approvals page: the requests, a card per single
+// booking and one per series, and the bookings awaiting the client's reply.
+type approvalsData struct {
+	Cards    []approvalCard
+	Approved []booking.Booking
+}
+
+// approvalCard is one request to decide: a booking, or the first waiting
+// occurrence of a series with how many wait and the last one's start.
+type approvalCard struct {
+	booking.Booking
+	Count int
+	Last  time.Time
+}
+
+// approvalCards folds the waiting occurrences of each series into one
+// card, in the order of their first dates.
+func approvalCards(pending []booking.Booking) []approvalCard {
+	var out []approvalCard
+	at := map[int64]int{}
+	for _, b := range pending {
+		if i, ok := at[b.SeriesID]; ok && b.SeriesID != 0 {
+			out[i].Count++
+			out[i].Last = b.Start
+			continue
+		}
+		if b.SeriesID != 0 {
+			at[b.SeriesID] = len(out)
+		}
+		out = append(out, approvalCard{Booking: b, Count: 1, Last: b.Start})
+	}
+	return out
 }
 
 // detailData feeds the booking detail page.
@@ -793,6 +838,8 @@ func (s *Server) bookingAction(w http.ResponseWriter, r *http.Request, a access.
 	switch r.PathValue("action") {
 	case "approve":
 		_, err = s.app.Bookings.Approve(ctx, a, id, f.Get("reason"))
+	case "approve-series":
+		_, _, err = s.app.Bookings.ApproveSeries(ctx, a, id, f.Get("reason"))
 	case "reject":
 		_, err = s.app.Bookings.Reject(ctx, a, id, f.Get("reason"))
 	case "confirm":

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"html"
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"jiedai/internal/access"
+	"jiedai/internal/i18n"
 	"jiedai/internal/notify"
 )
 
@@ -23,11 +26,50 @@ func (s *Server) routesInbox(mux *http.ServeMux) {
 
 type inboxItem struct {
 	notify.Notification
-	Text string
+	HTML template.HTML // the message, its words linked to what it is about and its own links as links
+}
+
+// inboxHTML writes a message for the inbox page: the words link to the
+// record it is about, and a link inside the message (a calendar file) is
+// a link of its own, named, not a raw address.
+func inboxHTML(l *i18n.Localizer, n notify.Notification) template.HTML {
+	args := make(map[string]any, len(n.Args))
+	var links []string
+	for k, v := range n.Args {
+		if k != "title" && notify.IsLink(v) {
+			args[k] = "\x00" + strconv.Itoa(len(links)) + "\x00"
+			links = append(links, v.(string))
+			continue
+		}
+		args[k] = v
+	}
+	var b strings.Builder
+	for i, part := range strings.Split(l.TArgs(n.Key, args), "\x00") {
+		if i%2 == 1 {
+			j, _ := strconv.Atoi(part)
+			if j < len(links) {
+				label := l.T("inbox.open_link")
+				if strings.Contains(links[j], ".ics") {
+					label = l.T("inbox.calendar_file")
+				}
+				b.WriteString(`<a class="inline-link" href="` + html.EscapeString(links[j]) + `">` + html.EscapeString(label) + `</a>`)
+			}
+			continue
+		}
+		if part == "" {
+			continue
+		}
+		if n.Link != "" {
+			b.WriteString(`<a href="` + html.EscapeString(n.Link) + `">` + html.EscapeString(part) + `</a>`)
+		} else {
+			b.WriteString(html.EscapeString(part))
+		}
+	}
+	return template.HTML(b.String())
 }
 
 func (s *Server) inbox(w http.ResponseWriter, r *http.Request, a access.Actor) {
-	list, err := s.app.Notify.Inbox(r.Context(), a.UserID, 200)
+	list, err := s.app.Notify.Inbox(r.Context(), a, 200)
 	if err != nil {
 		s.fail(w, r, err, "", nil)
 		return
@@ -35,7 +77,7 @@ func (s *Server) inbox(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	p := s.newPage(r, "inbox.title", "inbox", nil)
 	items := make([]inboxItem, 0, len(list))
 	for _, n := range list {
-		items = append(items, inboxItem{Notification: n, Text: p.L.TArgs(n.Key, n.Args)})
+		items = append(items, inboxItem{Notification: n, HTML: inboxHTML(p.L, n)})
 	}
 	p.Data = items
 	s.render(w, r, http.StatusOK, "inbox", p)

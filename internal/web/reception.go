@@ -87,8 +87,7 @@ func (s *Server) routesReception(mux *http.ServeMux) {
 			Title: f.Get("title"), Duty: f.Get("duty"), OwnerID: formID(f, "owner_id"), AssistantID: formID(f, "assistant_id")})
 	}))
 	mux.HandleFunc("POST /receptions/{id}/duties/{duty}", s.rcPost("duties", "saved", func(r *http.Request, a access.Actor, id int64) error {
-		f := r.PostForm
-		return svc().AssignDuty(r.Context(), a, pathInt(r, "duty"), formID(f, "owner_id"), formID(f, "assistant_id"), formInt(f, "offset"), f.Get("at"))
+		return s.saveDutyRow(r, a, pathInt(r, "duty"))
 	}))
 	mux.HandleFunc("POST /receptions/{id}/duties/{duty}/progress", s.rcPost("duties", "saved", func(r *http.Request, a access.Actor, id int64) error {
 		f := r.PostForm
@@ -637,6 +636,7 @@ type caseData struct {
 	Tabs           []string
 	Users          map[int64]string
 	Staff          []auth.User
+	StaffByDept    []deptStaff // the same people, by department, for pickers
 	DeptName       string
 	AppChain       approval.Chain
 	PlanChain      approval.Chain
@@ -722,6 +722,7 @@ func (s *Server) casePage(r *http.Request, a access.Actor, id int64, tab string)
 			return nil, err
 		}
 		d.DeptName = names[rc.DepartmentID]
+		d.StaffByDept = staffByDept(d.Staff, names, s.app.I18n.For(langFrom(r)).T("reception.d.no_dept"))
 	}
 	if !a.IsClient() { // the reviewers' comments are internal
 		if d.AppChain, d.PlanChain, err = svc.Chains(ctx, a, id); err != nil {
@@ -1050,4 +1051,61 @@ func (s *Server) rcBookRoom(r *http.Request, a access.Actor, id int64) error {
 	f := r.PostForm
 	_, err := s.app.BookCaseRoom(r.Context(), a, id, formID(f, "venue_id"), f.Get("room_start"), f.Get("room_end"))
 	return err
+}
+
+// deptStaff is a department's people in a person picker.
+type deptStaff struct {
+	Dept  string
+	Staff []auth.User
+}
+
+// staffByDept groups people by department (in department name order, those
+// without one last) so a picker of many names reads as the org chart does.
+func staffByDept(staff []auth.User, names map[int64]string, none string) []deptStaff {
+	at := map[int64]int{}
+	var out []deptStaff
+	for _, u := range staff {
+		i, ok := at[u.DepartmentID]
+		if !ok {
+			name := names[u.DepartmentID]
+			if u.DepartmentID == 0 || name == "" {
+				name = none
+			}
+			i = len(out)
+			at[u.DepartmentID] = i
+			out = append(out, deptStaff{Dept: name})
+		}
+		out[i].Staff = append(out[i].Staff, u)
+	}
+	slices.SortStableFunc(out, func(a, b deptStaff) int {
+		if (a.Dept == none) != (b.Dept == none) {
+			if a.Dept == none {
+				return 1
+			}
+			return -1
+		}
+		return strings.Compare(a.Dept, b.Dept)
+	})
+	return out
+}
+
+// saveDutyRow saves one row of the division of labour with its one save
+// button: owner, assistant and deadline (the office) and progress or
+// completion (the owner, the assistant or the office), in one step.
+func (s *Server) saveDutyRow(r *http.Request, a access.Actor, dutyID int64) error {
+	f := r.PostForm
+	in := reception.DutyRow{Assign: f.Has("owner_id"), OwnerID: formID(f, "owner_id"), AssistantID: formID(f, "assistant_id"),
+		Offset: formInt(f, "offset"), At: f.Get("at"), Progress: -1, Result: f.Get("result")}
+	switch p := f.Get("progress"); p {
+	case "":
+	case "done":
+		in.Done = true
+	default:
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 || n > 99 {
+			return errs.Field("progress", "err.invalid")
+		}
+		in.Progress = n
+	}
+	return s.app.Reception.SaveDuty(r.Context(), a, dutyID, in)
 }

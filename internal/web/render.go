@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"jiedai/internal/access"
@@ -33,6 +34,7 @@ type Page struct {
 	SiteName string
 	LogoID   int64
 	Demo     bool
+	Kiosk    bool // a screen on a wall: no menu, no signed-in user, no sign-out
 }
 
 // Val returns a submitted form value, for re-rendering a form.
@@ -171,11 +173,15 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error, form st
 // redirect sends the browser on after a successful POST, with a flash key.
 func redirect(w http.ResponseWriter, r *http.Request, to, flash string) {
 	if flash != "" {
+		frag := ""
+		if i := strings.IndexByte(to, '#'); i >= 0 {
+			to, frag = to[:i], to[i:] // the page comes back where the user was
+		}
 		sep := "?"
 		if bytes.ContainsRune([]byte(to), '?') {
 			sep = "&"
 		}
-		to += sep + "ok=" + url.QueryEscape(flash)
+		to += sep + "ok=" + url.QueryEscape(flash) + frag
 	}
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
