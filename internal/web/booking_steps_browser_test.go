@@ -57,7 +57,9 @@ func TestBrowserBookingSteps(t *testing.T) {
 	}
 	for _, width := range []int{1280, 390} {
 		br := browsertest.New(t, browsertest.WithWindow(width, 900), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(90*time.Second))
-		shot := func(name string) { t.Logf("screenshot %s", br.Screenshot(fmt.Sprintf("booking-steps-%s-%d.png", name, width))) }
+		shot := func(name string) {
+			t.Logf("screenshot %s", br.Screenshot(fmt.Sprintf("booking-steps-%s-%d.png", name, width)))
+		}
 		br.Navigate(srv.URL + "/login")
 		br.SetValue("input[name=username]", "office")
 		br.SetValue("input[name=password]", demo.Password)
