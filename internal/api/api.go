@@ -69,6 +69,7 @@ func New(a *app.App) *Server {
 	s.routesReception()
 	s.routesReceptionRoom()
 	s.routesBooking()
+	s.routesBookingSteps()
 	s.routesMeetings()
 	s.routesMeetingConfig()
 	s.routesToday()

@@ -110,8 +110,14 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Notify.Register(a.Jobs, 50)
 	a.Today = append(a.Today, a.todayApprovals, a.todayTasks, a.todayInbox)
 	a.Venues = venue.New(db, c, loc)
+	a.Venues.Notify = a.Notify.Notify
+	a.Venues.RegisterJobs(a.Jobs)
 	a.Bookings = booking.New(db, c, loc, cal, a.Venues)
 	a.Bookings.Notify = a.Notify.Notify
+	a.Bookings.Mail = func(ctx context.Context, q store.Querier, now time.Time, to, key string, args map[string]any, link string) (bool, error) {
+		return a.Notify.EmailTo(ctx, q, now, to, key, args, link, nil)
+	}
+	a.Files.Guard(booking.AuditEntity, a.Bookings.AttachmentGuard)
 	a.Bookings.RegisterJobs(a.Jobs)
 	a.Today = append(a.Today, a.bookingTodaySources()...)
 	a.Clients = client.New(db, c)

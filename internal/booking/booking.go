@@ -152,6 +152,7 @@ type Service struct {
 	Cal    *workday.Calendar
 	Venues *venue.Service
 	Notify Notifier // optional: tells people about their bookings
+	Mail   Mailer   // optional: e-mails a client's contact (the confirmation letter)
 	// alts lets concurrent identical searches for alternatives (many
 	// people refused the same slot at once) share one computation.
 	alts singleflight.Group

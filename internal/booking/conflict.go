@@ -259,7 +259,7 @@ func (s *Service) Alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 	key := fmt.Sprintf("%t|%d|%d|%d|%d|%s|%s|%d", a.IsClient(), w.VenueID, store.Ms(w.Start), store.Ms(w.End), w.Headcount, w.Layout,
 		strings.Join(w.Equipment, ","), w.ExcludeID)
 	v, err, _ := s.alts.Do(key, func() (any, error) {
-		return s.alternatives(context.WithoutCancel(ctx), a, w)
+		return s.alternatives(context.WithoutCancel(ctx), s.DB, a, w)
 	})
 	if err != nil {
 		return nil, err
@@ -267,7 +267,9 @@ func (s *Service) Alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 	return slices.Clone(v.([]Alternative)), nil
 }
 
-func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]Alternative, error) {
+// alternatives works Alternatives out reading through q (a transaction
+// sees its own changes).
+func (s *Service) alternatives(ctx context.Context, q store.Querier, a access.Actor, w Want) ([]Alternative, error) {
 	out := []Alternative{}
 	venues, err := s.Venues.All(ctx, nil)
 	if err != nil {
@@ -279,7 +281,7 @@ func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 	for _, v := range venues {
 		maxBuf = max(maxBuf, int64(v.BufferBefore+v.BufferAfter)*60000)
 	}
-	m, err := s.blocked(ctx, s.DB, 0, store.Ms(w.Start)-maxBuf, store.Ms(w.End)+maxBuf, w.ExcludeID)
+	m, err := s.blocked(ctx, q, 0, store.Ms(w.Start)-maxBuf, store.Ms(w.End)+maxBuf, w.ExcludeID)
 	if err != nil {
 		return nil, err
 	}
@@ -317,7 +319,7 @@ func (s *Service) alternatives(ctx context.Context, a access.Actor, w Want) ([]A
 		}
 	}
 	last := days[len(days)-1].AddDate(0, 0, 1)
-	sm, err := s.blocked(ctx, s.DB, v.ID, store.Ms(day)-maxBuf, store.Ms(last)+maxBuf, w.ExcludeID)
+	sm, err := s.blocked(ctx, q, v.ID, store.Ms(day)-maxBuf, store.Ms(last)+maxBuf, w.ExcludeID)
 	if err != nil {
 		return nil, err
 	}

@@ -486,7 +486,7 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, a access.Actor, in R
 		if err := s.onReleased(ctx, tx, b.ID, now, ""); err != nil {
 			return 0, err
 		}
-		if err := s.notify(ctx, tx, now, recipients(b), "booking.msg.bumped", map[string]any{"title": b.Title, "venue": b.VenueName, "start": s.fmt(b.Start)}, link(b.ID)); err != nil {
+		if err := s.tellBumped(ctx, tx, now, b.ID); err != nil {
 			return 0, err
 		}
 	}

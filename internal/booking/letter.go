@@ -7,6 +7,8 @@ import (
 
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
+	"jiedai/internal/i18n"
+	"jiedai/internal/store"
 )
 
 // PayMethods are the accepted payment methods (seed 001 六(二)).
@@ -51,6 +53,8 @@ type Letter struct {
 	CancelFreeHours  int       `json:"cancel_free_hours"`
 	CancelFeePercent int       `json:"cancel_fee_percent"`
 	IssuedBy         string    `json:"issued_by"`
+	Rules            []string  `json:"rules" doc:"Room usage rules in Chinese (zh-Hans), one a line"`
+	RulesEn          []string  `json:"rules_en" doc:"The same in English (the Chinese when none are written)"`
 }
 
 // Letter returns the confirmation letter of a booking the actor may see
@@ -63,7 +67,7 @@ func (s *Service) Letter(ctx context.Context, a access.Actor, id int64) (Letter,
 	if b.Redacted {
 		return Letter{}, errs.Forbid()
 	}
-	return s.letter(ctx, b)
+	return s.letter(ctx, s.DB, b)
 }
 
 // LetterByToken returns the letter a confirmation link names (no login).
@@ -72,15 +76,15 @@ func (s *Service) LetterByToken(ctx context.Context, token string) (Letter, erro
 	if err != nil {
 		return Letter{}, err
 	}
-	return s.letter(ctx, b)
+	return s.letter(ctx, s.DB, b)
 }
 
-func (s *Service) letter(ctx context.Context, b Booking) (Letter, error) {
-	v, err := s.Venues.Get(ctx, nil, b.VenueID)
+func (s *Service) letter(ctx context.Context, q store.Querier, b Booking) (Letter, error) {
+	v, err := s.Venues.Get(ctx, q, b.VenueID)
 	if err != nil {
 		return Letter{}, err
 	}
-	p, err := s.Policy(ctx, nil)
+	p, err := s.Policy(ctx, q)
 	if err != nil {
 		return Letter{}, err
 	}
@@ -95,7 +99,7 @@ func (s *Service) letter(ctx context.Context, b Booking) (Letter, error) {
 	}
 	var by string
 	if b.DecidedBy != 0 {
-		_ = s.DB.QueryRow(ctx, `SELECT display_name FROM users WHERE id = ?`, b.DecidedBy).Scan(&by)
+		_ = q.QueryRow(ctx, `SELECT display_name FROM users WHERE id = ?`, b.DecidedBy).Scan(&by)
 	}
 	l := Letter{Number: fmt.Sprintf("JD-%s-%05d", issued.In(s.Loc).Format("20060102"), b.ID), BookingID: b.ID, Status: b.Status, IssuedAt: issued,
 		Title: b.Title, Client: b.ClientName, ContactName: b.ContactName, ContactPhone: b.ContactPhone, ContactEmail: b.ContactEmail,
@@ -104,6 +108,11 @@ func (s *Service) letter(ctx context.Context, b Booking) (Letter, error) {
 		RoomFee: fee, RoomBasis: basis, RoomRate: v.Rates.For(b.RateTier).Hour, Items: b.Items, Total: total, Currency: "CNY", PayMethods: PayMethods,
 		ReplyBy: b.ReplyBy, ConfirmedAt: b.ConfirmedAt, UnderContract: b.UnderContract, ContractNo: b.ContractNo,
 		CancelFreeHours: p.CancelFreeHours, CancelFeePercent: p.CancelFeePercent, IssuedBy: by}
+	rules, err := s.RoomRules(ctx, q)
+	if err != nil {
+		return Letter{}, err
+	}
+	l.Rules, l.RulesEn = rules.Lines(i18n.ZhHans), rules.Lines(i18n.En)
 	if b.Status == StatusApproved && b.confirmToken != "" {
 		l.ConfirmPath = "/confirm/" + b.confirmToken
 	}

@@ -218,7 +218,10 @@ func (s *Service) approveTx(ctx context.Context, tx *store.Tx, a access.Actor, b
 		if err := s.onConfirmed(ctx, tx, b, now); err != nil {
 			return err
 		}
-		return s.tellOwners(ctx, tx, now, b, "booking.msg.confirmed")
+		if err := s.tellOwners(ctx, tx, now, b, "booking.msg.confirmed"); err != nil {
+			return err
+		}
+		return s.mailLetter(ctx, tx, b.ID, now)
 	}
 	tok, err := venue.Token()
 	if err != nil {
@@ -232,7 +235,10 @@ func (s *Service) approveTx(ctx context.Context, tx *store.Tx, a access.Actor, b
 	if err := jobs.Reschedule(ctx, tx, JobForfeit, jobKey(b.ID), reply, jobPayload{b.ID}); err != nil {
 		return err
 	}
-	return s.tellOwners(ctx, tx, now, b, "booking.msg.approved")
+	if err := s.tellOwners(ctx, tx, now, b, "booking.msg.approved"); err != nil {
+		return err
+	}
+	return s.mailLetter(ctx, tx, b.ID, now)
 }
 
 // reason trims and checks a free-text reason.

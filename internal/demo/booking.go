@@ -260,7 +260,7 @@ func (d *loader) loadDemoBookings(ctx context.Context, loc *time.Location) error
 	if _, err := vs.ReportRepair(ctx, actors["receptionist"], venue.RepairInput{VenueID: vid["CJ"], Equipment: "microphone", Description: "2 号无线话筒有杂音"}); err != nil {
 		return err
 	}
-	return nil
+	return d.loadBookingSteps(ctx, bs, vs, actors, vid, at)
 }
 
 // overlaps reports whether from–to ("HH:MM") meets any of the times taken.

@@ -333,27 +333,6 @@ func (s *Service) Notify(ctx context.Context, q store.Querier, now time.Time, us
 	return nil
 }
 
-// EmailTo queues an e-mail, inside the caller's transaction, to an address
-// outside Jiedai's users (an outside guest invited to a meeting), in the
-// site's language, with files attached (a calendar invitation). Nothing is
-// queued while e-mail (SMTP) is not enabled; it reports whether it was.
-func (s *Service) EmailTo(ctx context.Context, q store.Querier, now time.Time, to, key string, args map[string]any, link string, files []channel.File) (bool, error) {
-	if !s.I18n.Has(i18n.ZhHans, key) {
-		return false, fmt.Errorf("notify: message key %q is not in the catalogue", key)
-	}
-	smtp, err := s.loadSMTP(ctx, q)
-	if err != nil || !smtp.Enabled {
-		return false, err
-	}
-	base, err := settings.PublicURL(ctx, q, s.BaseURL)
-	if err != nil {
-		return false, fmt.Errorf("notify: %w", err)
-	}
-	m := s.message(s.lang(""), key, args, base, link)
-	m.Files = files
-	return true, s.queue(ctx, q, store.Ms(now), ChannelEmail, to, 0, 0, m)
-}
-
 func uniqueIDs(ids []int64) []int64 {
 	seen := map[int64]bool{}
 	var out []int64

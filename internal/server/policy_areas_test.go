@@ -566,6 +566,7 @@ func areaPolicy() []rule {
 		receptionUXPolicy(),
 		caldavPolicy(),
 		formsPolicy(),
+		bookingStepsPolicy(),
 	} {
 		out = append(out, part...)
 	}

@@ -96,6 +96,9 @@ func (s *Service) ReportRepair(ctx context.Context, a access.Actor, in RepairInp
 				return fmt.Errorf("link maintenance: %w", err)
 			}
 		}
+		if err := s.tellRepair(ctx, tx, a, id, in, now); err != nil {
+			return err
+		}
 		return audit.Record(ctx, tx, now, a, "venue_repair", id, "report", nil, in)
 	})
 	if err != nil {

@@ -370,6 +370,7 @@ type Service struct {
 	Loc     *time.Location
 	cache   listCache
 	buffers []BufferHook
+	Notify  Notifier // optional: tells engineering and the office of repair reports
 }
 
 // BufferHook is called inside the transaction that changes a venue's setup

@@ -35,6 +35,7 @@ func (s *Server) routesBooking(mux *http.ServeMux) {
 	s.routesBookingDocs(mux)
 	s.routesBookingMore(mux)
 	s.routesVenue(mux)
+	s.routesBookingSteps(mux)
 }
 
 // label helpers for templates: enum codes to catalogue keys.
@@ -766,6 +767,7 @@ type detailData struct {
 	Series     []booking.Booking
 	Overdue    map[int64]bool
 	ConfirmURL string
+	Steps      *bookingSteps // run-sheet duties with names, seating plan
 }
 
 func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -789,6 +791,10 @@ func (s *Server) bookingDetail(w http.ResponseWriter, r *http.Request, a access.
 			return
 		}
 		if d.Tasks, err = s.app.Bookings.RunSheet(ctx, a, id); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
+		if d.Steps, err = s.stepsOf(ctx, a, b); err != nil {
 			s.fail(w, r, err, "", nil)
 			return
 		}

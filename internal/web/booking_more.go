@@ -456,6 +456,7 @@ type doorData struct {
 	Name    string
 	Booking *booking.Booking
 	QR      template.HTML
+	Rules   []string // room usage rules in the reader's language
 }
 
 func (s *Server) doorPage(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -466,6 +467,12 @@ func (s *Server) doorPage(w http.ResponseWriter, r *http.Request, a access.Actor
 	}
 	p := s.newPage(r, "booking.door.title", "bookings", nil)
 	d := &doorData{Venue: v, Name: v.DisplayName(p.L.Lang)}
+	rules, err := s.app.Bookings.RoomRules(r.Context(), nil)
+	if err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	d.Rules = rules.Lines(p.L.Lang)
 	if b, err := s.app.Bookings.DoorBooking(r.Context(), v.ID); err == nil {
 		if g, err := s.app.Bookings.Get(r.Context(), a, b.ID); err == nil {
 			d.Booking = &g

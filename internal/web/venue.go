@@ -64,6 +64,7 @@ type venueDetailData struct {
 	FeedURL   string
 	QR        template.HTML
 	Equipment []string
+	Plans     []venue.InspectionPlan // periodic inspections, for staff
 }
 
 func (s *Server) venueDetail(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -96,6 +97,12 @@ func (s *Server) venueDetail(w http.ResponseWriter, r *http.Request, a access.Ac
 	if d.Repairs, err = s.app.Venues.Repairs(ctx, a, id, ""); err != nil {
 		s.fail(w, r, err, "", nil)
 		return
+	}
+	if a.IsStaff() {
+		if d.Plans, err = s.app.Venues.InspectionPlans(ctx, a, id); err != nil {
+			s.fail(w, r, err, "", nil)
+			return
+		}
 	}
 	if d.IsOffice {
 		base := siteBase(r)
@@ -345,6 +352,7 @@ type setupData struct {
 	Roles     []string
 	Phases    []string
 	Units     []string
+	Rules     booking.RoomRules
 }
 
 func (s *Server) setupPage(r *http.Request) (*Page, error) {
@@ -361,8 +369,12 @@ func (s *Server) setupPage(r *http.Request) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
+	rules, err := s.app.Bookings.RoomRules(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
 	return s.newPage(r, "venue.setup.title", "venues", &setupData{Addons: addons, Templates: tpls, Policy: pol, Kinds: venue.Kinds,
-		Roles: booking.RunSheetRoles, Phases: booking.Phases, Units: venue.Units}), nil
+		Roles: booking.RunSheetRoles, Phases: booking.Phases, Units: venue.Units, Rules: rules}), nil
 }
 
 func (s *Server) venueSetup(w http.ResponseWriter, r *http.Request, a access.Actor) {
