@@ -45,7 +45,7 @@ type letterData struct {
 	Confirms bool
 	Issuer   settings.Issuer // the letterhead, contact, bank account and seal
 	QR       template.HTML   // QR code to the confirmation page, while awaited
-	Copies   bool // the body of the printed copies: the form helper signs
+	Copies   bool            // the body of the printed copies: the form helper signs
 }
 
 // LetterForm is the confirmation letter on paper: one copy for the client
