@@ -167,7 +167,7 @@ func TestPostChargeIsIdempotentAndNeverBelowPaid(t *testing.T) {
 	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		e := newEnv(t, db)
-		in := billing.ChargeInput{Source: billing.SourceManagementFee, SourceID: 5, Period: "2026-03", Description: "管理费 2026-03", UnitFen: 1500, QtyMilli: 120500}
+		in := billing.ChargeInput{Party: billing.Party{OrgID: e.org}, Source: billing.SourceManagementFee, SourceID: 5, Period: "2026-03", Description: "管理费 2026-03", UnitFen: 1500, QtyMilli: 120500, DueOn: "2026-03-31"}
 		c := e.post(t, in)
 		if c.AmountFen != 180750 { // 120.5 m² × ¥15.00
 			t.Fatalf("amount = %d", c.AmountFen)
