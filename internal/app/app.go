@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/attachment"
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
+	"jiedai/internal/billing"
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
@@ -61,6 +62,7 @@ type App struct {
 	Clients   *client.Service
 	Reception *reception.Service
 	Meetings  *meeting.Service
+	Billing   *billing.Service
 	Today     []TodaySource
 	site      siteCache
 }
@@ -120,6 +122,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
+	a.wireBilling()
 	return a, nil
 }
 
