@@ -446,4 +446,3 @@ func (s *Server) blRefundDeposit(w http.ResponseWriter, r *http.Request, a acces
 	}
 	redirect(w, r, back, "billing_refunded")
 }
-

@@ -167,4 +167,3 @@ func (s *Server) blSettingsSave(w http.ResponseWriter, r *http.Request, a access
 	}
 	redirect(w, r, "/billing/settings", "saved")
 }
-
