@@ -50,6 +50,17 @@ func getAccount(ctx context.Context, q store.Querier, id int64) (Account, error)
 // has none: one per client organisation, one per department, one per
 // walk-in origin. Call it in the source's transaction.
 func AccountFor(ctx context.Context, q store.Querier, now time.Time, p Party) (int64, error) {
+	if p.OrgID != 0 {
+		// A booking may name an organisation that is not registered
+		// (bookings keep the id without a foreign key): bill it as a walk-in.
+		var n int
+		if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM client_orgs WHERE id = ?`, p.OrgID).Scan(&n); err != nil {
+			return 0, fmt.Errorf("find organisation %d: %w", p.OrgID, err)
+		}
+		if n == 0 {
+			p.OrgID = 0
+		}
+	}
 	var kind, where string
 	var arg any
 	switch {

@@ -344,7 +344,7 @@ type PriceChargeInput struct {
 // charge keeps the unit price it used, so a later price list never changes it.
 func (s *Service) ChargeFromPrice(ctx context.Context, a access.Actor, in PriceChargeInput) (Charge, error) {
 	if !CanKeep(a) {
-		return Charge{}, errs.Forbid()
+		return Charge{}, s.refuseAccount(ctx, a, in.AccountID)
 	}
 	now := s.Clock.Now()
 	if in.DueOn == "" {

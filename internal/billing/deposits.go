@@ -31,7 +31,7 @@ type DepositInput struct {
 // for a venue booking's deposit).
 func (s *Service) TakeDeposit(ctx context.Context, a access.Actor, in DepositInput) (Deposit, error) {
 	if !CanKeep(a) && !(CanRecordBooking(a) && in.Purpose == PurposeBooking) {
-		return Deposit{}, errs.Forbid()
+		return Deposit{}, s.refuseAccount(ctx, a, in.AccountID)
 	}
 	now := s.Clock.Now()
 	var l errs.List

@@ -37,7 +37,7 @@ type PaymentInput struct {
 // venue-booking charges, and all of it allocated to them.
 func (s *Service) RecordPayment(ctx context.Context, a access.Actor, in PaymentInput) (Payment, error) {
 	if !CanRecordBooking(a) {
-		return Payment{}, errs.Forbid()
+		return Payment{}, s.refuseAccount(ctx, a, in.AccountID)
 	}
 	now := s.Clock.Now()
 	var out Payment

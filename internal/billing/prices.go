@@ -122,6 +122,13 @@ func (s *Service) PriceList(ctx context.Context, a access.Actor, id int64) (Pric
 	return x, nil
 }
 
+// refuseList answers a change of a version the actor may not make: "no
+// such record" when they may not read it either (a draft).
+func (s *Service) refuseList(ctx context.Context, a access.Actor, id int64) error {
+	_, err := s.PriceList(ctx, a, id)
+	return errs.Refuse(err == nil)
+}
+
 // currentListID returns the published version in effect on day (0 if none).
 func currentListID(ctx context.Context, q store.Querier, day string) (int64, error) {
 	var id int64
@@ -304,7 +311,7 @@ func draftForEdit(ctx context.Context, tx store.Querier, listID int64) (PriceLis
 // the same code. A published version is never edited.
 func (s *Service) SavePrice(ctx context.Context, a access.Actor, listID int64, in PriceInput) (PriceList, error) {
 	if !CanPrice(a) {
-		return PriceList{}, errs.Forbid()
+		return PriceList{}, s.refuseList(ctx, a, listID)
 	}
 	if err := in.check(); err != nil {
 		return PriceList{}, err
@@ -335,7 +342,7 @@ func (s *Service) SavePrice(ctx context.Context, a access.Actor, listID int64, i
 // DeletePrice removes a price from a draft.
 func (s *Service) DeletePrice(ctx context.Context, a access.Actor, listID int64, code string) (PriceList, error) {
 	if !CanPrice(a) {
-		return PriceList{}, errs.Forbid()
+		return PriceList{}, s.refuseList(ctx, a, listID)
 	}
 	now := s.Clock.Now()
 	var out PriceList
@@ -364,7 +371,7 @@ func (s *Service) DeletePrice(ctx context.Context, a access.Actor, listID int64,
 // on it is never edited, only replaced by a newer version.
 func (s *Service) Publish(ctx context.Context, a access.Actor, listID int64) (PriceList, error) {
 	if !CanPrice(a) {
-		return PriceList{}, errs.Forbid()
+		return PriceList{}, s.refuseList(ctx, a, listID)
 	}
 	now := s.Clock.Now()
 	var out PriceList

@@ -48,15 +48,6 @@ type blListData struct {
 
 func (s *Server) blList(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	q := r.URL.Query()
-	if a.IsClient() {
-		acc, err := s.app.Billing.AccountForOrg(r.Context(), a, a.OrgID)
-		if err != nil {
-			s.fail(w, r, err, "", nil)
-			return
-		}
-		http.Redirect(w, r, fmt.Sprintf("/billing/accounts/%d", acc.ID), http.StatusSeeOther)
-		return
-	}
 	off, _ := strconv.Atoi(q.Get("offset"))
 	rows, total, err := s.app.Billing.Accounts(r.Context(), a, billing.AccountFilter{Q: strings.TrimSpace(q.Get("q")), Owing: q.Get("owing") != "", Limit: 50, Offset: off})
 	if err != nil {

@@ -121,7 +121,7 @@ func (s *Server) blStatement(w http.ResponseWriter, r *http.Request, a access.Ac
 func billingFuncs() map[string]any {
 	return map[string]any{
 		// qty shows a quantity in thousandths: 1000 → "1", 120500 → "120.5".
-		"qty": func(milli int64) string {
+		"blQty": func(milli int64) string {
 			s := strconv.FormatInt(milli/1000, 10)
 			if f := milli % 1000; f != 0 {
 				s += strings.TrimRight(fmt.Sprintf(".%03d", f), "0")
@@ -129,16 +129,16 @@ func billingFuncs() map[string]any {
 			return s
 		},
 		// yuanIn shows fen for an input field, "" for zero.
-		"yuanIn": func(fen int64) string {
+		"blYuanIn": func(fen int64) string {
 			if fen == 0 {
 				return ""
 			}
 			return billing.Yuan(fen)
 		},
 		// pct shows basis points as a percentage: 600 → "6%".
-		"pct":   func(bp int) string { return pctText(bp) + "%" },
-		"pctIn": func(bp int) string { return pctText(bp) },
-		"priceName": func(lang string, p billing.Price) string {
+		"blPct":   func(bp int) string { return pctText(bp) + "%" },
+		"blPctIn": func(bp int) string { return pctText(bp) },
+		"blPriceName": func(lang string, p billing.Price) string {
 			switch {
 			case lang == "en" && p.NameEn != "":
 				return p.NameEn
