@@ -172,10 +172,15 @@ func checkText(l *errs.List, field, s string, max int, required bool) string {
 // day returns the date of t in the site zone.
 func (s *Service) day(t time.Time) string { return t.In(s.Loc).Format("2006-01-02") }
 
-// wrap adds context to a database error.
+// wrap adds context to a database error; a missing row is "no such record".
 func wrap(err error, what string) error {
 	if err == nil {
 		return nil
+	}
+	if store.IsNoRows(err) {
+		m := errs.Missing()
+		m.Err = err
+		return m
 	}
 	return errs.Wrap(err, what)
 }
