@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/attachment"
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
+	"jiedai/internal/billing"
 	"jiedai/internal/booking"
 	"jiedai/internal/caldav"
 	"jiedai/internal/client"
@@ -68,6 +69,7 @@ type App struct {
 	Reception *reception.Service
 	Meetings  *meeting.Service
 	CalDAV    *caldav.Service
+	Billing   *billing.Service
 	Today     []TodaySource
 	Portal    []TodaySource // sections of the client portal "我的租务", see portal.go
 	site      siteCache
@@ -137,6 +139,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.wireMeetings()
 	a.wireCalDAV()
 	a.wireDocuments()
+	a.wireBilling()
 	return a, nil
 }
 

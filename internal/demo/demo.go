@@ -44,6 +44,7 @@ func steps() []step {
 		{"client-user", loadClientUser},
 		{"site", loadSite},
 		{"documents", loadDocuments}, // after the client user: it is asked to sign
+		{"billing", loadBilling},
 	}
 }
 

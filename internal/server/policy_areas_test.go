@@ -567,6 +567,7 @@ func areaPolicy() []rule {
 		caldavPolicy(),
 		formsPolicy(),
 		bookingStepsPolicy(),
+		billingPolicy(),
 	} {
 		out = append(out, part...)
 	}

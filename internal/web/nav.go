@@ -24,6 +24,7 @@ func navItems() []NavItem {
 		{Key: "portal", Href: "/portal", Label: "portal.nav", Roles: []string{access.Client}},
 		{Key: "templates", Href: "/templates", Label: "doctemplate.nav", Roles: staffRoles()},
 		{Key: "acks", Href: "/acks", Label: "ack.nav"},
+		{Key: "billing", Href: "/billing", Label: "billing.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
 		{Key: "audit", Href: "/admin/audit", Label: "nav.audit", Roles: []string{access.Admin, access.Executive, access.Audit}},
@@ -50,6 +51,7 @@ func adminTabs() []NavItem {
 	return []NavItem{
 		{Key: "reception", Href: "/receptions/settings", Label: "reception.nav_settings", Roles: []string{access.Office}},
 		{Key: "settings", Href: "/admin/settings", Label: "settings.tab"},
+		{Key: "billing", Href: "/billing/settings", Label: "billing.settings.tab"},
 		{Key: "calendar", Href: "/admin/calendar", Label: "calendar.tab"},
 		{Key: "notify", Href: "/admin/notify", Label: "notifyadmin.tab"},
 		{Key: "jobs", Href: "/admin/jobs", Label: "jobs.tab"},

@@ -94,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.routesBilling(mux)
 	s.routesDocuments(mux)
 	s.mux = mux
 	return limitLoginBody(s.withSession(mux))
@@ -154,5 +155,6 @@ func funcs() template.FuncMap {
 		m[k] = v
 	}
 	maps.Copy(m, bookingFuncs())
+	maps.Copy(m, billingFuncs())
 	return m
 }
