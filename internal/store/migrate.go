@@ -75,7 +75,11 @@ func expand(d Dialect, s string) string {
 
 // Migrate applies pending migrations, each in its own transaction. Several
 // instances starting at once on PostgreSQL serialise on an advisory lock.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.migrateBefore(ctx, "") }
+
+// migrateBefore applies the pending migrations whose version sorts before
+// stop (all of them when stop is ""); tests of data migrations use it.
+func (db *DB) migrateBefore(ctx context.Context, stop string) error {
 	migs, err := loadMigrations(db.dialect)
 	if err != nil {
 		return err
@@ -104,7 +108,7 @@ func (db *DB) Migrate(ctx context.Context) error {
 		}
 		rows.Close()
 		for _, m := range migs {
-			if done[m.version] {
+			if done[m.version] || (stop != "" && m.version >= stop) {
 				continue
 			}
 			for _, part := range []string{m.shared, m.dialect} {
