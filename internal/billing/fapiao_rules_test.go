@@ -112,7 +112,7 @@ func TestSplitTaxSumsToTotal(t *testing.T) {
 		{Item: "会议室租用", Qty: 1, Rate: 600, GrossFen: 100},
 		{Item: "会议室租用", Qty: 3, Rate: 600, GrossFen: 1},
 		{Item: "茶歇", Qty: 7, Rate: 600, GrossFen: 33333},
-		{Item: "房屋租金", Qty: 1, Rate: 900, GrossFen: 1234567, Source: SourceRent},
+		{Item: "房屋租金", Qty: 1, Rate: 900, GrossFen: 1234567, Source: SourceRental},
 		{Item: "物业管理费", Qty: 1, Rate: 500, GrossFen: 99999},
 		{Item: "设备租赁", Qty: 2, Rate: 1300, GrossFen: 11300},
 		{Item: "免税项目", Qty: 1, Rate: 0, GrossFen: 5000},
@@ -201,7 +201,7 @@ func TestPremisesRemarks(t *testing.T) {
 	if got != want {
 		t.Fatalf("got %q", got)
 	}
-	if !IsPremises(SourceRent) || !IsPremises(SourceManagementFee) || IsPremises("booking") {
+	if !IsPremises(SourceRental) || !IsPremises(SourceManagementFee) || IsPremises("booking") {
 		t.Fatal("IsPremises")
 	}
 }

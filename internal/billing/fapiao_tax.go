@@ -151,7 +151,7 @@ func ChunkLines(lines []FapiaoLine, limit int) [][]FapiaoLine {
 // premisesSources are the charge sources that invoice 不动产经营租赁 (rent
 // and the management of premises): their fapiao carry the property's
 // detailed address in 备注.
-var premisesSources = []string{SourceRent, SourceManagementFee}
+var premisesSources = []string{SourceRental, SourceManagementFee}
 
 // IsPremises reports whether a charge of this source is a premises lease.
 func IsPremises(source string) bool {
