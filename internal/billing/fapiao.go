@@ -117,9 +117,7 @@ func (in FapiaoInput) validate(l *errs.List) {
 	}
 	in.Buyer.Validate(in.Type, "buyer_", l)
 	if in.ReceiveEmail != "" {
-		if m, err := mail.ParseAddress(in.ReceiveEmail); err != nil || m.Address != in.ReceiveEmail || len(in.ReceiveEmail) > 200 {
-			l.Add("receive_email", "err.email")
-		}
+		checkEmail(l, "receive_email", in.ReceiveEmail)
 	}
 	checkLen(l, "receive_phone", in.ReceivePhone, 40)
 	if in.Medium == MediumDigital && in.ReceiveEmail == "" && in.ReceivePhone == "" {
@@ -132,6 +130,13 @@ func (in FapiaoInput) validate(l *errs.List) {
 	}
 	if len(in.ChargeIDs) > maxFapiaoCharges {
 		l.Add("charges", "err.invalid")
+	}
+}
+
+// checkEmail adds an error when v is not a plain email address.
+func checkEmail(l *errs.List, field, v string) {
+	if m, err := mail.ParseAddress(v); err != nil || m.Address != v || len(v) > 200 {
+		l.Add(field, "err.email")
 	}
 }
 
