@@ -72,6 +72,7 @@ func New(a *app.App) *Server {
 	s.routesMeetings()
 	s.routesMeetingConfig()
 	s.routesToday()
+	s.routesBillingBooks()
 	return s
 }
 

@@ -13,6 +13,7 @@ import (
 	"jiedai/internal/attachment"
 	"jiedai/internal/audit"
 	"jiedai/internal/auth"
+	"jiedai/internal/billing"
 	"jiedai/internal/booking"
 	"jiedai/internal/client"
 	"jiedai/internal/clock"
@@ -61,6 +62,7 @@ type App struct {
 	Clients   *client.Service
 	Reception *reception.Service
 	Meetings  *meeting.Service
+	Books     *billing.Books
 	Today     []TodaySource
 	site      siteCache
 }
@@ -120,6 +122,9 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Reception.OnEraseGuest = eraseGuestBooking
 	a.Today = append(a.Today, a.receptionToday)
 	a.wireMeetings()
+	if err := a.wireBooks(ctx); err != nil {
+		return nil, fmt.Errorf("billing books: %w", err)
+	}
 	return a, nil
 }
 

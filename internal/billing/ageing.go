@@ -25,7 +25,7 @@ const (
 )
 
 // AgeBucketKeys are the catalogue keys of the buckets' headings.
-var AgeBucketKeys = [ageBuckets]string{"billing.age.current", "billing.age.1_30", "billing.age.31_60", "billing.age.61_90", "billing.age.over_90"}
+var AgeBucketKeys = [ageBuckets]string{"books.age.current", "books.age.1_30", "books.age.31_60", "books.age.61_90", "books.age.over_90"}
 
 // AgeBucket returns the bucket of an amount due on due (YYYY-MM-DD) on the
 // day today (YYYY-MM-DD).

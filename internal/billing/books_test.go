@@ -248,3 +248,42 @@ func TestAgeingAndReminders(t *testing.T) {
 		}
 	})
 }
+
+func TestFinanceReport(t *testing.T) {
+	storetest.ForEachDB(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		f := newBooksFixture(t, db)
+		now := store.Ms(f.clk.Now())
+		a := f.charge(t, f.account, SourceBooking, "会议室", 100000, 600, "2026-03-10")
+		f.charge(t, f.account, SourceServiceOrder, "打印", 5000, 600, "2026-03-10")
+		f.charge(t, f.otherAccount, SourceBooking, "会议室", 30000, 600, "2026-03-10")
+		if _, err := db.Exec(ctx, `UPDATE billing_charges SET created_at = ?`, now); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.books.ProposeCredit(ctx, f.finance, CreditInput{ChargeID: a, AmountFen: 20000, Reason: "老客户折让"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.books.Report(ctx, f.client, "", ""); err == nil {
+			t.Fatal("a client read the finance report")
+		}
+		if _, err := f.books.Report(ctx, f.finance, "2026-03-31", "2026-03-01"); err == nil {
+			t.Fatal("a range that ends before it starts")
+		}
+		rep, err := f.books.Report(ctx, f.audit, "", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.From != "2026-03-01" || rep.To != "2026-03-31" || rep.IncomeFen != 115000 {
+			t.Fatalf("report %s..%s income %d", rep.From, rep.To, rep.IncomeFen)
+		}
+		if len(rep.BySource) != 2 || rep.BySource[0].Label != SourceBooking || rep.BySource[0].AmountFen != 110000 {
+			t.Fatalf("by source %+v", rep.BySource)
+		}
+		if len(rep.ByClient) != 2 || len(rep.ByMonth) != 1 || rep.ByMonth[0].Label != "2026-03" {
+			t.Fatalf("by client %+v, by month %+v", rep.ByClient, rep.ByMonth)
+		}
+		if len(rep.Reasons) != 1 || rep.Reasons[0].Reason != "老客户折让" || rep.Reasons[0].Kind != "credit" {
+			t.Fatalf("reasons %+v", rep.Reasons)
+		}
+	})
+}

@@ -200,11 +200,11 @@ func applyCredit(ctx context.Context, tx store.Querier, now time.Time, a access.
 // DecideCredit records a decision ("approve" or "reject") on a pending
 // credit's current step; the last approval applies it, a rejection closes it.
 func (b *Books) DecideCredit(ctx context.Context, a access.Actor, id int64, action, comment string) (Credit, error) {
-	if action != approval.Approve && action != approval.Reject {
-		return Credit{}, errs.Field("decision", "err.invalid")
-	}
 	if !a.IsStaff() {
 		return Credit{}, errs.Missing()
+	}
+	if action != approval.Approve && action != approval.Reject {
+		return Credit{}, errs.Field("decision", "err.invalid")
 	}
 	now := b.Clock.Now()
 	err := b.DB.InTx(ctx, func(tx *store.Tx) error {

@@ -145,31 +145,31 @@ type FindingInput struct {
 // department as a task the auditor reviews.
 func (b *Books) AddFinding(ctx context.Context, a access.Actor, id int64, in FindingInput) (Period, error) {
 	in.Text = strings.TrimSpace(in.Text)
-	var l errs.List
-	if !slices.Contains(Severities, in.Severity) {
-		l.Add("severity", "err.invalid")
-	}
-	if in.Text == "" {
-		l.Add("text", "err.required")
-	} else if utf8.RuneCountInString(in.Text) > 2000 {
-		l.Add("text", "err.too_long", "max", 2000)
-	}
-	if in.DepartmentID == 0 {
-		l.Add("department_id", "err.required")
-	}
 	now := b.Clock.Now()
-	due := now.AddDate(0, 0, 10)
-	if in.DueOn != "" {
-		d, err := time.ParseInLocation(time.DateOnly, in.DueOn, b.Loc)
-		if err != nil {
-			l.Add("due_on", "err.bad_date")
-		}
-		due = d.Add(18 * time.Hour)
-	}
-	if err := l.Err(); err != nil {
-		return Period{}, err
-	}
 	return b.changePeriod(ctx, a, id, "finding", func(tx *store.Tx, p Period) error {
+		var l errs.List
+		if !slices.Contains(Severities, in.Severity) {
+			l.Add("severity", "err.invalid")
+		}
+		if in.Text == "" {
+			l.Add("text", "err.required")
+		} else if utf8.RuneCountInString(in.Text) > 2000 {
+			l.Add("text", "err.too_long", "max", 2000)
+		}
+		if in.DepartmentID == 0 {
+			l.Add("department_id", "err.required")
+		}
+		due := now.AddDate(0, 0, 10)
+		if in.DueOn != "" {
+			d, err := time.ParseInLocation(time.DateOnly, in.DueOn, b.Loc)
+			if err != nil {
+				l.Add("due_on", "err.bad_date")
+			}
+			due = d.Add(18 * time.Hour)
+		}
+		if err := l.Err(); err != nil {
+			return err
+		}
 		if p.Status != PeriodOpen {
 			return errs.State(p.Status, "finding")
 		}
@@ -197,11 +197,11 @@ func firstLine(s string, n int) string {
 // summary: an approval chain with the step audit.
 func (b *Books) SubmitPeriod(ctx context.Context, a access.Actor, id int64, summary string) (Period, error) {
 	summary = strings.TrimSpace(summary)
-	if utf8.RuneCountInString(summary) > 4000 {
-		return Period{}, errs.Field("summary", "err.too_long", "max", 4000)
-	}
 	now := b.Clock.Now()
 	return b.changePeriod(ctx, a, id, "submit", func(tx *store.Tx, p Period) error {
+		if utf8.RuneCountInString(summary) > 4000 {
+			return errs.Field("summary", "err.too_long", "max", 4000)
+		}
 		if p.Status != PeriodOpen {
 			return errs.State(p.Status, "submit")
 		}
@@ -240,11 +240,11 @@ func cancelPeriodChain(ctx context.Context, tx store.Querier, now time.Time, id 
 // SignOff decides the period's audit step: approving locks the period;
 // rejecting sends it back to open with the comment.
 func (b *Books) SignOff(ctx context.Context, a access.Actor, id int64, action, comment string) (Period, error) {
-	if action != approval.Approve && action != approval.Reject {
-		return Period{}, errs.Field("decision", "err.invalid")
-	}
 	now := b.Clock.Now()
-	return b.changePeriod(ctx, a, id, "sign_off_"+action, func(tx *store.Tx, p Period) error {
+	return b.changePeriod(ctx, a, id, "sign_off", func(tx *store.Tx, p Period) error {
+		if action != approval.Approve && action != approval.Reject {
+			return errs.Field("decision", "err.invalid")
+		}
 		if p.Status != PeriodReview {
 			return errs.State(p.Status, action)
 		}

@@ -157,17 +157,6 @@ type ProfileInput struct {
 func (b *Books) SaveProfile(ctx context.Context, a access.Actor, account int64, in ProfileInput) (Account, error) {
 	in.Buyer = in.Buyer.Normalize()
 	in.FapiaoEmail = strings.TrimSpace(in.FapiaoEmail)
-	var l errs.List
-	if !slices.Contains(FapiaoTypes, in.FapiaoType) {
-		l.Add("fapiao_type", "err.invalid")
-	}
-	in.Buyer.Validate(in.FapiaoType, "buyer_", &l)
-	if in.FapiaoEmail != "" {
-		checkEmail(&l, "fapiao_email", in.FapiaoEmail)
-	}
-	if err := l.Err(); err != nil {
-		return Account{}, err
-	}
 	now := b.Clock.Now()
 	err := b.DB.InTx(ctx, func(tx *store.Tx) error {
 		before, err := readableAccount(ctx, tx, a, account)
@@ -176,6 +165,17 @@ func (b *Books) SaveProfile(ctx context.Context, a access.Actor, account int64, 
 		}
 		if !a.IsClient() && !CanKeepBooks(a) {
 			return errs.Forbid()
+		}
+		var l errs.List
+		if !slices.Contains(FapiaoTypes, in.FapiaoType) {
+			l.Add("fapiao_type", "err.invalid")
+		}
+		in.Buyer.Validate(in.FapiaoType, "buyer_", &l)
+		if in.FapiaoEmail != "" {
+			checkEmail(&l, "fapiao_email", in.FapiaoEmail)
+		}
+		if err := l.Err(); err != nil {
+			return err
 		}
 		if _, err := tx.Exec(ctx, `UPDATE billing_accounts SET fapiao_type = ?, buyer_name = ?, buyer_tax_id = ?, buyer_address_phone = ?, buyer_bank_account = ?,
  fapiao_email = ?, updated_at = ? WHERE id = ?`, in.FapiaoType, in.Buyer.Name, in.Buyer.TaxID, in.Buyer.AddressPhone, in.Buyer.BankAccount, in.FapiaoEmail, store.Ms(now), account); err != nil {

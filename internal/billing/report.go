@@ -35,11 +35,11 @@ type DepositHeld struct {
 	HeldFen int64  `json:"held_fen"`
 }
 
-// Report is the finance analysis of a date range (BIL-12): income (charges
+// FinanceReport is the finance analysis of a date range (BIL-12): income (charges
 // less credits, by the day they were raised) by source, venue, item, client
 // and month; discounts and credits with reasons; cancellation fees;
 // deposits held; unpaid by age; internal charge-backs by department.
-type Report struct {
+type FinanceReport struct {
 	From        string        `json:"from"`
 	To          string        `json:"to"`
 	IncomeFen   int64         `json:"income_fen"`
@@ -86,23 +86,24 @@ func ParseRange(from, to, today string) (string, string, error) {
 
 // Report builds the analysis of [from, to] (dates in the site zone) for
 // the books' readers.
-func (b *Books) Report(ctx context.Context, a access.Actor, from, to string) (Report, error) {
+func (b *Books) Report(ctx context.Context, a access.Actor, from, to string) (FinanceReport, error) {
 	if !CanReadBooks(a) {
-		return Report{}, errs.Forbid()
+		return FinanceReport{}, errs.Forbid()
 	}
 	from, to, err := ParseRange(from, to, b.day(b.Clock.Now()))
 	if err != nil {
-		return Report{}, err
+		return FinanceReport{}, err
 	}
 	start, _ := time.ParseInLocation(time.DateOnly, from, b.Loc)
 	end, _ := time.ParseInLocation(time.DateOnly, to, b.Loc)
 	lo, hi := store.Ms(start), store.Ms(end.AddDate(0, 0, 1))
-	rep := Report{From: from, To: to}
+	rep := FinanceReport{From: from, To: to}
 	// income: each charge's amount less its credits, raised in the range
 	net := `c.amount_fen - COALESCE((SELECT SUM(x.amount_fen) FROM billing_allocations x WHERE x.charge_id = c.id AND x.credit_id IS NOT NULL), 0)`
-	inRange := ` FROM billing_charges c JOIN billing_accounts a ON a.id = c.account_id WHERE c.created_at >= ? AND c.created_at < ? AND a.kind <> 'department'`
+	fromSQL := ` FROM billing_charges c JOIN billing_accounts a ON a.id = c.account_id`
+	inRange := ` WHERE c.created_at >= ? AND c.created_at < ? AND a.kind <> 'department'`
 	group := func(label, joins, extra string) ([]ReportLine, error) {
-		q := `SELECT ` + label + `, COUNT(*), SUM(` + net + `)` + joins + inRange + extra + ` GROUP BY ` + label + ` ORDER BY SUM(` + net + `) DESC, ` + label
+		q := `SELECT ` + label + `, COUNT(*), SUM(` + net + `)` + fromSQL + joins + inRange + extra + ` GROUP BY ` + label + ` ORDER BY 3 DESC, 1`
 		return reportLines(ctx, b.DB, q, lo, hi)
 	}
 	if rep.BySource, err = group("c.source", "", ""); err != nil {

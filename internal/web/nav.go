@@ -21,6 +21,8 @@ func navItems() []NavItem {
 		{Key: "venues", Href: "/venues", Label: "venue.nav"},
 		{Key: "meetings", Href: "/meetings", Label: "meeting.nav", Roles: staffRoles()},
 		{Key: "actions", Href: "/action-items", Label: "meeting.nav_actions", Roles: staffRoles()},
+		{Key: "books", Href: "/billing/fapiao", Label: "books.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
+		{Key: "portal-billing", Href: "/portal/billing", Label: "books.nav_portal", Roles: []string{access.Client}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
 		{Key: "audit", Href: "/admin/audit", Label: "nav.audit", Roles: []string{access.Admin, access.Executive, access.Audit}},

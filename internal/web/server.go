@@ -93,6 +93,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.routesBooks(mux)
 	return limitLoginBody(s.withSession(mux))
 }
 
@@ -151,5 +152,6 @@ func funcs() template.FuncMap {
 		m[k] = v
 	}
 	maps.Copy(m, bookingFuncs())
+	maps.Copy(m, booksFuncs())
 	return m
 }
