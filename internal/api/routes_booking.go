@@ -282,8 +282,9 @@ type settleIn struct {
 		Lines          []SettleLine `json:"lines,omitempty" maxItems:"50" doc:"Services actually used"`
 		DiscountFen    int64        `json:"discount_fen,omitempty" minimum:"0"`
 		DiscountReason string       `json:"discount_reason,omitempty" maxLength:"200"`
-		PaidFen        int64        `json:"paid_fen,omitempty" minimum:"0"`
-		PayMethod      string       `json:"pay_method,omitempty" enum:"cash,cheque,transfer,card,"`
+		PaidFen        int64        `json:"paid_fen,omitempty" minimum:"0" doc:"A payment received with the settlement, recorded in the billing ledger against the booking's charge"`
+		PayMethod      string       `json:"pay_method,omitempty" maxLength:"20" doc:"One of the site's payment methods (GET /billing/pay-methods)"`
+		PayReference   string       `json:"pay_reference,omitempty" maxLength:"60" doc:"Cheque number, bank reference or card last 4"`
 		PaidAt         string       `json:"paid_at,omitempty" maxLength:"40" doc:"RFC 3339; now when paid and empty"`
 		InvoiceNo      string       `json:"invoice_no,omitempty" maxLength:"40"`
 		InvoiceDate    string       `json:"invoice_date,omitempty" maxLength:"10" doc:"YYYY-MM-DD"`
@@ -551,7 +552,7 @@ func (s *Server) routesBooking() {
 	handle(s, op(http.MethodPost, "/bookings/{id}/settle", "settle-booking", "Record the settlement: services used, discount, payment, invoice (office, finance)", "bookings", false),
 		func(ctx context.Context, a access.Actor, in *settleIn) (*statementOut, error) {
 			si := booking.SettleInput{DiscountFen: in.Body.DiscountFen, DiscountReason: in.Body.DiscountReason, PaidFen: in.Body.PaidFen,
-				PayMethod: in.Body.PayMethod, InvoiceNo: in.Body.InvoiceNo, InvoiceDate: in.Body.InvoiceDate}
+				PayMethod: in.Body.PayMethod, PayReference: in.Body.PayReference, InvoiceNo: in.Body.InvoiceNo, InvoiceDate: in.Body.InvoiceDate}
 			var err error
 			if si.PaidAt, err = s.parseWhen("paid_at", in.Body.PaidAt, false); err != nil {
 				return nil, err

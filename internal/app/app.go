@@ -63,6 +63,7 @@ type App struct {
 	Reception *reception.Service
 	Meetings  *meeting.Service
 	Books     *billing.Books
+	Billing   *billing.Service
 	Today     []TodaySource
 	site      siteCache
 }
@@ -125,6 +126,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	if err := a.wireBooks(ctx); err != nil {
 		return nil, fmt.Errorf("billing books: %w", err)
 	}
+	a.wireBilling()
 	return a, nil
 }
 

@@ -63,7 +63,7 @@ func TestCreditsAndApproval(t *testing.T) {
 		if k, err = b.DecideCredit(ctx, f.finance, k.ID, approval.Approve, ""); err != nil || k.Status != CreditApplied {
 			t.Fatalf("finance step: %+v, %v", k, err)
 		}
-		if err := db.QueryRow(ctx, `SELECT status FROM billing_charges WHERE id = ?`, big).Scan(&status); err != nil || status != ChargePartlyPaid {
+		if err := db.QueryRow(ctx, `SELECT status FROM billing_charges WHERE id = ?`, big).Scan(&status); err != nil || status != ChargeOpen { // a partial credit leaves it open (the ledger's rule)
 			t.Fatalf("charge after partial credit: %s, %v", status, err)
 		}
 		// A rejected credit leaves the charge alone.
@@ -126,7 +126,7 @@ func TestLockedPeriodRefusesPayment(t *testing.T) {
 		}
 		feb := time.Date(2026, 2, 20, 2, 0, 0, 0, time.UTC)
 		// Until the sign-off, February still takes payments.
-		if err := CheckOpenDate(ctx, db, feb, shanghai, "received_at"); err != nil {
+		if err := CheckOpenDate(ctx, db, feb, "received_at"); err != nil {
 			t.Fatalf("open period refused: %v", err)
 		}
 		if p, err = b.SignOff(ctx, f.audit, p.ID, approval.Approve, "签核"); err != nil || p.Status != PeriodLocked {
@@ -135,15 +135,28 @@ func TestLockedPeriodRefusesPayment(t *testing.T) {
 		// Locked: a payment dated in February is refused, one dated in March
 		// (the open period, where corrections go) is not. 1 March 07:00 in
 		// Shanghai is still 28 February in UTC: the site's day decides.
-		err = CheckOpenDate(ctx, db, feb, shanghai, "received_at")
+		err = CheckOpenDate(ctx, db, feb, "received_at")
 		if field, key := errKey(err); field != "received_at" || key != "err.billing_period_locked" {
 			t.Fatalf("locked period took a payment: %v", err)
 		}
-		if err := CheckOpenDate(ctx, db, time.Date(2026, 2, 28, 23, 0, 0, 0, time.UTC), shanghai, "received_at"); err != nil {
+		if err := CheckOpenDate(ctx, db, time.Date(2026, 2, 28, 23, 0, 0, 0, time.UTC), "received_at"); err != nil {
 			t.Fatalf("1 March refused: %v", err)
 		}
-		if err := CheckOpenDate(ctx, db, time.Date(2026, 2, 28, 15, 0, 0, 0, time.UTC), shanghai, "received_at"); err == nil {
+		if err := CheckOpenDate(ctx, db, time.Date(2026, 2, 28, 15, 0, 0, 0, time.UTC), "received_at"); err == nil {
 			t.Fatal("28 February 23:00 in Shanghai accepted")
+		}
+		// The ledger's payments go through the lock.
+		svc := New(db, f.clk, shanghai)
+		_, err = svc.RecordPayment(ctx, f.finance, PaymentInput{AccountID: f.account, AmountFen: 10000, Method: "cash", ReceivedAt: feb})
+		if field, key := errKey(err); field != "received_at" || key != "err.billing_period_locked" {
+			t.Fatalf("payment dated in the locked period: %v", err)
+		}
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM billing_payments`).Scan(&n); err != nil || n != 0 {
+			t.Fatalf("the refused payment left %d rows (%v)", n, err)
+		}
+		if _, err := svc.RecordPayment(ctx, f.finance, PaymentInput{AccountID: f.account, AmountFen: 10000, Method: "cash"}); err != nil {
+			t.Fatalf("payment dated today (March, open): %v", err)
 		}
 	})
 }

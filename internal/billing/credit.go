@@ -85,29 +85,6 @@ func chargeOwed(ctx context.Context, q store.Querier, id int64) (account int64, 
 	return account, desc, amount - settled - pending, nil
 }
 
-// syncChargeStatus sets a charge's status from its allocations: paid when
-// settled in full (cancelled when by credits alone), partly paid, or open.
-func syncChargeStatus(ctx context.Context, q store.Querier, now time.Time, id int64) error {
-	var amount, paid, credited int64
-	if err := q.QueryRow(ctx, `SELECT c.amount_fen,
- COALESCE((SELECT SUM(x.amount_fen) FROM billing_allocations x WHERE x.charge_id = c.id AND x.credit_id IS NULL), 0),
- COALESCE((SELECT SUM(x.amount_fen) FROM billing_allocations x WHERE x.charge_id = c.id AND x.credit_id IS NOT NULL), 0)
- FROM billing_charges c WHERE c.id = ?`, id).Scan(&amount, &paid, &credited); err != nil {
-		return fmt.Errorf("charge %d totals: %w", id, err)
-	}
-	status := ChargeOpen
-	switch {
-	case paid+credited >= amount && paid <= 0:
-		status = ChargeCancelled
-	case paid+credited >= amount:
-		status = ChargePaid
-	case paid+credited > 0:
-		status = ChargePartlyPaid
-	}
-	_, err := q.Exec(ctx, `UPDATE billing_charges SET status = ?, updated_at = ? WHERE id = ?`, status, store.Ms(now), id)
-	return err
-}
-
 // ProposeCredit records a credit on an open charge (finance, office). Up
 // to the threshold it is applied at once; above it, it waits for the
 // approval chain [the requester's manager, finance].
@@ -187,14 +164,13 @@ func (b *Books) ProposeCredit(ctx context.Context, a access.Actor, in CreditInpu
 }
 
 func applyCredit(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, id, charge, fen int64) error {
-	if _, err := tx.Exec(ctx, `INSERT INTO billing_allocations (charge_id, credit_id, amount_fen, created_by, created_at) VALUES (?, ?, ?, ?, ?)`,
-		charge, id, fen, store.IDOrNil(a.UserID), store.Ms(now)); err != nil {
-		return fmt.Errorf("allocate credit: %w", err)
+	if _, err := AllocateCredit(ctx, tx, now, a, charge, id, fen); err != nil {
+		return err
 	}
 	if _, err := tx.Exec(ctx, `UPDATE billing_credits SET status = 'applied', decided_at = ? WHERE id = ?`, store.Ms(now), id); err != nil {
 		return fmt.Errorf("apply credit: %w", err)
 	}
-	return syncChargeStatus(ctx, tx, now, charge)
+	return nil
 }
 
 // DecideCredit records a decision ("approve" or "reject") on a pending

@@ -109,7 +109,7 @@ func (in *FapiaoInput) normalize() {
 
 // validate checks what needs no database.
 func (in FapiaoInput) validate(l *errs.List) {
-	if !slices.Contains(FapiaoTypes, in.Type) {
+	if !slices.Contains(FapiaoKinds, in.Type) {
 		l.Add("type", "err.invalid")
 	}
 	if !slices.Contains(FapiaoMedia, in.Medium) {
@@ -510,7 +510,7 @@ func (b *Books) IssueFapiao(ctx context.Context, a access.Actor, id int64, in Is
 		if in.Medium == "" {
 			in.Medium = f.Medium
 		}
-		if !slices.Contains(FapiaoTypes, in.Type) {
+		if !slices.Contains(FapiaoKinds, in.Type) {
 			l.Add("type", "err.invalid")
 		}
 		if !slices.Contains(FapiaoMedia, in.Medium) {

@@ -26,11 +26,28 @@ const (
 	MediumDigital FapiaoMedium = "digital" // 全面数字化的电子发票
 )
 
-// FapiaoTypes and FapiaoMedia list the accepted values, in display order.
+// FapiaoKinds and FapiaoMedia list the accepted values of a request, in
+// display order.
 var (
-	FapiaoTypes = []FapiaoType{FapiaoNormal, FapiaoSpecial}
+	FapiaoKinds = []FapiaoType{FapiaoNormal, FapiaoSpecial}
 	FapiaoMedia = []FapiaoMedium{MediumDigital, MediumPaper}
 )
+
+// ProfileKind reads an account's default fapiao type (FapiaoTypes:
+// "normal", "special", "digital_normal", "digital_special") as the type
+// and medium of a request; "" is a normal digital fapiao.
+func ProfileKind(t string) (FapiaoType, FapiaoMedium) {
+	kind, digital := strings.CutPrefix(t, "digital_")
+	switch {
+	case kind == string(FapiaoSpecial) && digital:
+		return FapiaoSpecial, MediumDigital
+	case kind == string(FapiaoSpecial):
+		return FapiaoSpecial, MediumPaper
+	case kind == string(FapiaoNormal) && !digital:
+		return FapiaoNormal, MediumPaper
+	}
+	return FapiaoNormal, MediumDigital
+}
 
 // BuyerKind tells an enterprise buyer from an individual one.
 type BuyerKind string

@@ -14,6 +14,7 @@ import (
 	"jiedai/internal/approval"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/settings"
 	"jiedai/internal/store"
 	"jiedai/internal/task"
 )
@@ -366,19 +367,26 @@ func (b *Books) ListPeriods(ctx context.Context, a access.Actor) ([]Period, erro
 	return out, rows.Err()
 }
 
-// CheckOpenDate refuses a money record (payment, refund, correction)
-// dated at t when t's day in loc lies in a locked period: corrections of
-// a locked period go into an open one, by reversal.
-func CheckOpenDate(ctx context.Context, q store.Querier, t time.Time, loc *time.Location, field string) error {
+// CheckOpenDate refuses a money record (payment, reversal, refund) dated
+// at t when t's day in the site zone lies in a locked period: corrections
+// of a locked period go into an open one, by reversal.
+func CheckOpenDate(ctx context.Context, q store.Querier, t time.Time, field string) error {
+	site, err := settings.GetSite(ctx, q)
+	if err != nil {
+		return err
+	}
+	loc, err := site.Location()
+	if err != nil {
+		return err
+	}
 	day := t.In(loc).Format(time.DateOnly)
-	var label, kind, start string
-	err := q.QueryRow(ctx, `SELECT kind, start_on FROM billing_periods WHERE status = 'locked' AND start_on <= ? AND end_on >= ?`, day, day).Scan(&kind, &start)
+	var kind, start string
+	err = q.QueryRow(ctx, `SELECT kind, start_on FROM billing_periods WHERE status = 'locked' AND start_on <= ? AND end_on >= ?`, day, day).Scan(&kind, &start)
 	if store.IsNoRows(err) {
 		return nil
 	}
 	if err != nil {
 		return fmt.Errorf("period lock of %s: %w", day, err)
 	}
-	label = periodLabel(kind, start)
-	return errs.Field(field, "err.billing_period_locked", "period", label)
+	return errs.Field(field, "err.billing_period_locked", "period", periodLabel(kind, start))
 }

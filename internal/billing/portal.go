@@ -146,9 +146,9 @@ func invoiceableCharges(ctx context.Context, q store.Querier, account int64) ([]
 // ProfileInput is the billing profile (开票信息) a client keeps: the buyer
 // block, default fapiao type and the address fapiao are emailed to.
 type ProfileInput struct {
-	FapiaoType  FapiaoType `json:"fapiao_type" enum:"normal,special"`
-	Buyer       Buyer      `json:"buyer"`
-	FapiaoEmail string     `json:"fapiao_email,omitempty"`
+	FapiaoType  string `json:"fapiao_type" enum:"normal,special,digital_normal,digital_special" doc:"Default type and medium of requests"`
+	Buyer       Buyer  `json:"buyer"`
+	FapiaoEmail string `json:"fapiao_email,omitempty"`
 }
 
 // SaveProfile updates an account's billing profile: a client user of its
@@ -167,10 +167,11 @@ func (b *Books) SaveProfile(ctx context.Context, a access.Actor, account int64, 
 			return errs.Forbid()
 		}
 		var l errs.List
-		if !slices.Contains(FapiaoTypes, in.FapiaoType) {
+		if in.FapiaoType == "" || !slices.Contains(FapiaoTypes, in.FapiaoType) {
 			l.Add("fapiao_type", "err.invalid")
 		}
-		in.Buyer.Validate(in.FapiaoType, "buyer_", &l)
+		kind, _ := ProfileKind(in.FapiaoType)
+		in.Buyer.Validate(kind, "buyer_", &l)
 		if in.FapiaoEmail != "" {
 			checkEmail(&l, "fapiao_email", in.FapiaoEmail)
 		}

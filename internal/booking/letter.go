@@ -6,11 +6,16 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/billing"
 	"jiedai/internal/errs"
+	"jiedai/internal/store"
 )
 
-// PayMethods are the accepted payment methods (seed 001 六(二)).
-var PayMethods = []string{"cash", "cheque", "transfer", "card"}
+// PayMethods returns the accepted payment methods (seed 001 六(二)), a
+// list in the site settings kept by billing.
+func PayMethods(ctx context.Context, q store.Querier) ([]string, error) {
+	return billing.PayMethods(ctx, q)
+}
 
 // Letter is the data of the confirmation letter (预订确认函): venue, time,
 // duration, the itemised fee from the rate card, payment methods, the
@@ -97,11 +102,15 @@ func (s *Service) letter(ctx context.Context, b Booking) (Letter, error) {
 	if b.DecidedBy != 0 {
 		_ = s.DB.QueryRow(ctx, `SELECT display_name FROM users WHERE id = ?`, b.DecidedBy).Scan(&by)
 	}
+	methods, err := PayMethods(ctx, s.DB)
+	if err != nil {
+		return Letter{}, err
+	}
 	l := Letter{Number: fmt.Sprintf("JD-%s-%05d", issued.In(s.Loc).Format("20060102"), b.ID), BookingID: b.ID, Status: b.Status, IssuedAt: issued,
 		Title: b.Title, Client: b.ClientName, ContactName: b.ContactName, ContactPhone: b.ContactPhone, ContactEmail: b.ContactEmail,
 		VenueName: v.Name, VenueNameEn: v.NameEn, Location: v.Location, Floor: v.Floor, Start: b.Start, End: b.End,
 		DurationMin: int(b.Duration() / time.Minute), Headcount: b.Headcount, Layout: b.Layout, Equipment: b.Equipment, RateTier: b.RateTier,
-		RoomFee: fee, RoomBasis: basis, RoomRate: v.Rates.For(b.RateTier).Hour, Items: b.Items, Total: total, Currency: "CNY", PayMethods: PayMethods,
+		RoomFee: fee, RoomBasis: basis, RoomRate: v.Rates.For(b.RateTier).Hour, Items: b.Items, Total: total, Currency: "CNY", PayMethods: methods,
 		ReplyBy: b.ReplyBy, ConfirmedAt: b.ConfirmedAt, UnderContract: b.UnderContract, ContractNo: b.ContractNo,
 		CancelFreeHours: p.CancelFreeHours, CancelFeePercent: p.CancelFeePercent, IssuedBy: by}
 	if b.Status == StatusApproved && b.confirmToken != "" {

@@ -5,12 +5,14 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
+	"jiedai/internal/billing"
 	"jiedai/internal/errs"
 	"jiedai/internal/money"
 	"jiedai/internal/store"
@@ -19,7 +21,8 @@ import (
 
 // Statement is the itemised statement (费用明细) of a booking: room time by
 // the rate card, the services actually used, a discount with its reason,
-// a late-cancellation fee, and the payment and invoice.
+// a late-cancellation fee, and the payment and invoice. What was paid is
+// read from the billing ledger (the booking's charge), never stored here.
 type Statement struct {
 	BookingID      int64     `json:"booking_id"`
 	Draft          bool      `json:"draft" doc:"Not yet settled: worked out from the booking"`
@@ -31,9 +34,11 @@ type Statement struct {
 	DiscountFen    int64     `json:"discount_fen"`
 	DiscountReason string    `json:"discount_reason,omitempty"`
 	TotalFen       int64     `json:"total_fen"`
-	PaidFen        int64     `json:"paid_fen"`
-	PayMethod      string    `json:"pay_method,omitempty"`
-	PaidAt         time.Time `json:"paid_at,omitzero"`
+	PaidFen        int64     `json:"paid_fen" doc:"Paid on the booking's charge in the billing ledger"`
+	PayMethod      string    `json:"pay_method,omitempty" doc:"Method of the latest payment"`
+	PaidAt         time.Time `json:"paid_at,omitzero" doc:"Time of the latest payment"`
+	AccountID      int64     `json:"account_id,omitempty" doc:"The billing account charged"`
+	ChargeID       int64     `json:"charge_id,omitempty" doc:"The booking's charge in the billing ledger"`
 	InvoiceNo      string    `json:"invoice_no,omitempty"`
 	InvoiceDate    string    `json:"invoice_date,omitempty"`
 	SettledBy      string    `json:"settled_by,omitempty"`
@@ -70,12 +75,11 @@ func (s *Service) statement(ctx context.Context, q store.Querier, b Booking) (St
 		return Statement{}, err
 	}
 	st := Statement{BookingID: b.ID, CancelFee: b.CancelFee}
-	var paidAt sql.NullInt64
 	var by sql.NullString
 	var settled int64
-	err = q.QueryRow(ctx, `SELECT s.room_fen, s.room_note, s.addons_fen, s.discount_fen, s.discount_reason, s.total_fen, s.paid_fen, s.pay_method, s.paid_at,
+	err = q.QueryRow(ctx, `SELECT s.room_fen, s.room_note, s.addons_fen, s.discount_fen, s.discount_reason, s.total_fen,
  s.invoice_no, s.invoice_date, u.display_name, s.settled_at FROM booking_settlements s LEFT JOIN users u ON u.id = s.settled_by WHERE s.booking_id = ?`, b.ID).Scan(
-		&st.RoomFen, &st.RoomBasis, &st.AddonsFen, &st.DiscountFen, &st.DiscountReason, &st.TotalFen, &st.PaidFen, &st.PayMethod, &paidAt,
+		&st.RoomFen, &st.RoomBasis, &st.AddonsFen, &st.DiscountFen, &st.DiscountReason, &st.TotalFen,
 		&st.InvoiceNo, &st.InvoiceDate, &by, &settled)
 	if store.IsNoRows(err) {
 		st.Draft = true
@@ -94,7 +98,12 @@ func (s *Service) statement(ctx context.Context, q store.Querier, b Booking) (St
 	if err != nil {
 		return st, fmt.Errorf("read settlement: %w", err)
 	}
-	st.PaidAt, st.SettledAt, st.SettledBy = store.NullMs(paidAt), store.Time(settled), by.String
+	st.SettledAt, st.SettledBy = store.Time(settled), by.String
+	paid, err := billing.SourcePaid(ctx, q, billing.SourceBooking, b.ID)
+	if err != nil {
+		return st, err
+	}
+	st.PaidFen, st.PayMethod, st.PaidAt, st.AccountID, st.ChargeID = paid.PaidFen, paid.Method, paid.At, paid.AccountID, paid.ChargeID
 	if st.Lines, err = s.items(ctx, q, b.ID, "actual"); err != nil {
 		return st, err
 	}
@@ -114,17 +123,21 @@ type SettleInput struct {
 	Lines          []ActualLine
 	DiscountFen    int64
 	DiscountReason string
-	PaidFen        int64
-	PayMethod      string // cash, cheque, transfer, card; empty while unpaid
-	PaidAt         time.Time
-	InvoiceNo      string
-	InvoiceDate    string // YYYY-MM-DD
+	// A payment received with the settlement, recorded in the billing
+	// ledger against the booking's charge (rest as account credit).
+	PaidFen      int64
+	PayMethod    string // one of the site's payment methods; empty while unpaid
+	PayReference string // cheque number, bank reference, card last 4
+	PaidAt       time.Time
+	InvoiceNo    string
+	InvoiceDate  string // YYYY-MM-DD
 }
 
 // Settle writes (or rewrites) the statement of a used booking, or of a
 // late cancellation (office, finance): room time by the rate card, the
-// services actually used, a discount with its reason, the payment and the
-// invoice.
+// services actually used, a discount with its reason, and the invoice. In
+// the same transaction it posts (or updates) the booking's charge in the
+// billing ledger and records a payment taken with it.
 func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in SettleInput) (Statement, error) {
 	if !CanSettle(a) {
 		return Statement{}, s.refuse(ctx, a, id)
@@ -139,7 +152,11 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 		l.Add("discount_reason", "err.too_long", "max", 200)
 	}
 	money.Check(&l, "paid", in.PaidFen)
-	if in.PayMethod != "" && !slices.Contains(PayMethods, in.PayMethod) {
+	methods, err := billing.PayMethods(ctx, s.DB)
+	if err != nil {
+		return Statement{}, err
+	}
+	if in.PayMethod != "" && !slices.Contains(methods, in.PayMethod) {
 		l.Add("pay_method", "err.invalid")
 	}
 	if in.PaidFen > 0 && in.PayMethod == "" {
@@ -171,7 +188,7 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 	}
 	now := s.Clock.Now()
 	var out Statement
-	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		b, err := s.load(ctx, tx, id)
 		if err != nil {
 			return err
@@ -236,15 +253,14 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 				return fmt.Errorf("insert statement line: %w", err)
 			}
 		}
-		paidAt := in.PaidAt
-		if in.PaidFen > 0 && paidAt.IsZero() {
-			paidAt = now
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO booking_settlements (booking_id, room_fen, room_note, addons_fen, discount_fen, discount_reason, total_fen, paid_fen,
- pay_method, paid_at, invoice_no, invoice_date, settled_by, settled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			id, room, basis, addonsFen, in.DiscountFen, in.DiscountReason, total, in.PaidFen, in.PayMethod, store.MsOrNil(paidAt),
+		if _, err := tx.Exec(ctx, `INSERT INTO booking_settlements (booking_id, room_fen, room_note, addons_fen, discount_fen, discount_reason, total_fen,
+ invoice_no, invoice_date, settled_by, settled_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			id, room, basis, addonsFen, in.DiscountFen, in.DiscountReason, total,
 			in.InvoiceNo, in.InvoiceDate, store.IDOrNil(a.UserID), store.Ms(now)); err != nil {
 			return fmt.Errorf("insert settlement: %w", err)
+		}
+		if err := s.postCharge(ctx, tx, now, a, b, v, total, in); err != nil {
+			return err
 		}
 		out, err = s.statement(ctx, tx, b)
 		if err != nil {
@@ -253,4 +269,43 @@ func (s *Service) Settle(ctx context.Context, a access.Actor, id int64, in Settl
 		return audit.Record(ctx, tx, now, a, AuditEntity, id, "settle", before, out)
 	})
 	return out, err
+}
+
+// ChargeTaxBP is the VAT rate of venue and meeting services (现代服务 6%),
+// in basis points, on a booking's charge.
+const ChargeTaxBP = 600
+
+// postCharge writes the booking's charge in the billing ledger (the
+// client organisation's account, the department's for an internal booking,
+// or a one-off walk-in account), due on the day of settlement, and records
+// a payment taken with the settlement against it.
+func (s *Service) postCharge(ctx context.Context, tx *store.Tx, now time.Time, a access.Actor, b Booking, v venue.Venue, total int64, in SettleInput) error {
+	party := billing.Party{OrgID: b.OrgID, Origin: "booking:" + strconv.FormatInt(b.ID, 10), Name: b.ClientName,
+		ContactName: b.ContactName, Phone: b.ContactPhone, Email: b.ContactEmail}
+	if b.OrgID == 0 && b.Purpose == PurposeInternal && b.DepartmentID != 0 {
+		party.DepartmentID = b.DepartmentID
+	}
+	if party.Name == "" {
+		party.Name = b.Title
+	}
+	desc := b.Title + " · " + v.Name + " " + b.Start.In(s.Loc).Format("2006-01-02")
+	c, err := billing.PostCharge(ctx, tx, now, a, billing.ChargeInput{Party: party, Source: billing.SourceBooking, SourceID: b.ID,
+		Description: desc, AmountFen: total, TaxRateBP: ChargeTaxBP, DueOn: now.In(s.Loc).Format("2006-01-02")})
+	if err != nil {
+		return err
+	}
+	if in.PaidFen <= 0 {
+		return nil
+	}
+	if !billing.CanKeep(a) && in.PaidFen > c.Outstanding() {
+		return errs.Field("paid", "err.billing.over_outstanding", "outstanding", billing.Yuan(c.Outstanding()))
+	}
+	share := min(in.PaidFen, c.Outstanding())
+	pay := billing.PaymentInput{AccountID: c.AccountID, AmountFen: in.PaidFen, Method: in.PayMethod, Reference: in.PayReference,
+		ReceivedAt: in.PaidAt, Source: billing.SourceBooking, SourceID: b.ID}
+	if share > 0 {
+		pay.Shares = []billing.Share{{ChargeID: c.ID, AmountFen: share}}
+	}
+	_, err = billing.RecordPaymentTx(ctx, tx, now, a, pay)
+	return err
 }

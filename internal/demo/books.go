@@ -68,7 +68,7 @@ func loadBooks(ctx context.Context, d *loader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := b.SaveProfile(ctx, fin, accounts[0], billing.ProfileInput{FapiaoType: billing.FapiaoSpecial, FapiaoEmail: "finance@" + "demo.jiedai.local",
+	if _, err := b.SaveProfile(ctx, fin, accounts[0], billing.ProfileInput{FapiaoType: "digital_special", FapiaoEmail: "finance@" + "demo.jiedai.local",
 		Buyer: billing.Buyer{Kind: billing.BuyerEnterprise, Name: orgs[0].name, TaxID: "91310115MA1K3YJ2X5",
 			AddressPhone: "上海市浦东新区世纪大道100号 021-6888 1234", BankAccount: "招商银行上海陆家嘴支行 1219 0876 5410 001"}}); err != nil {
 		return fmt.Errorf("billing profile: %w", err)

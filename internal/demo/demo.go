@@ -42,6 +42,7 @@ func steps() []step {
 		{"receptions", loadReceptions}, // after the venues: a case books its meeting room
 		{"meetings", loadMeetings},
 		{"client-user", loadClientUser},
+		{"billing", loadBilling},
 		{"books", loadBooks}, // after the client user: the portal side of the books
 	}
 }

@@ -82,6 +82,9 @@ func TestBillingMigrationMovesPaidIntoTheLedger(t *testing.T) {
 			}
 			var method string
 			var at int64
+			if _, err := db.Exec(ctx, `SELECT paid_fen FROM booking_settlements`); err == nil {
+				t.Fatal("booking_settlements.paid_fen still exists: two sources of truth for paid")
+			}
 			if err := db.QueryRow(ctx, `SELECT method, received_at FROM billing_payments WHERE source_id = 1`).Scan(&method, &at); err != nil || method != "transfer" || at != 1772600000000 {
 				t.Fatalf("payment of booking 1 = %s at %d (%v)", method, at, err)
 			}

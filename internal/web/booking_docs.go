@@ -114,7 +114,11 @@ func (s *Server) statementPage(r *http.Request, a access.Actor, id int64) (*Page
 	if err != nil {
 		return nil, nil, err
 	}
-	d := &statementData{B: b, St: st, Venue: v, Addons: addons, CanEdit: booking.CanSettle(a), Methods: booking.PayMethods,
+	methods, err := booking.PayMethods(ctx, s.app.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	d := &statementData{B: b, St: st, Venue: v, Addons: addons, CanEdit: booking.CanSettle(a), Methods: methods,
 		Hours: strconv.FormatFloat(b.Duration().Hours(), 'f', -1, 64), Extra: []int{1, 2},
 		Settable: b.Status == booking.StatusCompleted || b.Status == booking.StatusInUse || b.Status == booking.StatusNoShow || (b.Status == booking.StatusCancelled && b.CancelFee > 0)}
 	return s.newPage(r, "booking.statement.title", "bookings", d), d, nil
@@ -128,7 +132,7 @@ func (s *Server) bookingStatement(w http.ResponseWriter, r *http.Request, a acce
 		return
 	}
 	p.Form = map[string][]string{"discount": {yuanInput(d.St.DiscountFen)}, "discount_reason": {d.St.DiscountReason},
-		"paid": {yuanInput(d.St.PaidFen)}, "pay_method": {d.St.PayMethod}, "invoice_no": {d.St.InvoiceNo}, "invoice_date": {d.St.InvoiceDate}}
+		"pay_method": {d.St.PayMethod}, "invoice_no": {d.St.InvoiceNo}, "invoice_date": {d.St.InvoiceDate}}
 	for _, it := range d.St.Lines {
 		if it.AddonID != 0 {
 			p.Form.Set(fmt.Sprintf("addon_%d", it.AddonID), strconv.Itoa(it.Qty))
@@ -136,6 +140,8 @@ func (s *Server) bookingStatement(w http.ResponseWriter, r *http.Request, a acce
 	}
 	if d.St.Draft {
 		p.Form.Set("paid", yuanInput(d.St.TotalFen))
+	} else if !d.St.Paid() {
+		p.Form.Set("paid", yuanInput(d.St.TotalFen-d.St.PaidFen))
 	}
 	s.render(w, r, http.StatusOK, "booking_statement", p)
 }
@@ -184,7 +190,7 @@ func (s *Server) bookingSettle(w http.ResponseWriter, r *http.Request, a access.
 	_ = r.ParseForm()
 	f := r.PostForm
 	var l errs.List
-	in := booking.SettleInput{DiscountReason: f.Get("discount_reason"), PayMethod: f.Get("pay_method"), InvoiceNo: f.Get("invoice_no"), InvoiceDate: f.Get("invoice_date")}
+	in := booking.SettleInput{DiscountReason: f.Get("discount_reason"), PayMethod: f.Get("pay_method"), PayReference: f.Get("pay_reference"), InvoiceNo: f.Get("invoice_no"), InvoiceDate: f.Get("invoice_date")}
 	var ok bool
 	if in.DiscountFen, ok = parseYuan(f.Get("discount")); !ok {
 		l.Add("discount", "err.booking_money")

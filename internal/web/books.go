@@ -92,7 +92,7 @@ func (s *Server) bkFapiaoPage(r *http.Request, a access.Actor, first bool) (*Pag
 	if err != nil {
 		return nil, err
 	}
-	d := &bkFapiaoFormData{View: v, Types: billing.FapiaoTypes, Media: billing.FapiaoMedia, Action: "/portal/billing/fapiao/new", Back: "/portal/billing"}
+	d := &bkFapiaoFormData{View: v, Types: billing.FapiaoKinds, Media: billing.FapiaoMedia, Action: "/portal/billing/fapiao/new", Back: "/portal/billing"}
 	if !a.IsClient() {
 		d.Action, d.Back = "/billing/fapiao/new?account="+strconv.FormatInt(id, 10), "/billing/receivables/"+strconv.FormatInt(id, 10)
 	}
@@ -100,11 +100,8 @@ func (s *Server) bkFapiaoPage(r *http.Request, a access.Actor, first bool) (*Pag
 	if first {
 		acc := v.Account
 		b := acc.ProfileBuyer()
-		typ := acc.FapiaoType
-		if typ == "" {
-			typ = string(billing.FapiaoNormal)
-		}
-		p.Form = url.Values{"type": {typ}, "medium": {string(billing.MediumDigital)}, "buyer_kind": {string(b.Kind)}, "buyer_name": {b.Name},
+		typ, medium := billing.ProfileKind(acc.FapiaoType)
+		p.Form = url.Values{"type": {string(typ)}, "medium": {string(medium)}, "buyer_kind": {string(b.Kind)}, "buyer_name": {b.Name},
 			"buyer_tax_id": {b.TaxID}, "buyer_address_phone": {b.AddressPhone}, "buyer_bank_account": {b.BankAccount}, "receive_email": {acc.FapiaoEmail}}
 		for _, c := range r.URL.Query()["charge"] {
 			p.Form.Add("charge", c)
@@ -185,7 +182,7 @@ func (s *Server) bkFapiaoDetail(r *http.Request, a access.Actor) (*Page, error) 
 	if err != nil {
 		return nil, err
 	}
-	p := s.newPage(r, "books.fapiao.one", bkNav(a), &bkFapiaoData{F: f, CanKeep: billing.CanKeepBooks(a), Types: billing.FapiaoTypes, Media: billing.FapiaoMedia})
+	p := s.newPage(r, "books.fapiao.one", bkNav(a), &bkFapiaoData{F: f, CanKeep: billing.CanKeepBooks(a), Types: billing.FapiaoKinds, Media: billing.FapiaoMedia})
 	p.Title = p.L.T("books.fapiao.one") + " " + f.Number
 	return p, nil
 }
@@ -363,12 +360,15 @@ func (s *Server) bkPortal(w http.ResponseWriter, r *http.Request, a access.Actor
 	s.render(w, r, http.StatusOK, "books_account", s.newPage(r, "books.portal.title", "portal-billing", &v))
 }
 
+// bkProfileData offers the default fapiao types of an account.
+type bkProfileData struct{ Types []string }
+
 func (s *Server) bkProfilePage(r *http.Request, a access.Actor) (*Page, billing.Account, error) {
 	acc, err := s.app.Books.OrgAccount(r.Context(), a, 0)
 	if err != nil {
 		return nil, acc, err
 	}
-	return s.newPage(r, "books.profile.title", "portal-billing", &bkFapiaoFormData{Types: billing.FapiaoTypes}), acc, nil
+	return s.newPage(r, "books.profile.title", "portal-billing", &bkProfileData{Types: billing.FapiaoTypes[1:]}), acc, nil
 }
 
 func (s *Server) bkProfileForm(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -391,7 +391,7 @@ func (s *Server) bkProfileSave(w http.ResponseWriter, r *http.Request, a access.
 		return
 	}
 	f := fapiaoForm(r.PostForm)
-	in := billing.ProfileInput{FapiaoType: billing.FapiaoType(r.PostForm.Get("fapiao_type")), Buyer: f.Buyer, FapiaoEmail: r.PostForm.Get("fapiao_email")}
+	in := billing.ProfileInput{FapiaoType: r.PostForm.Get("fapiao_type"), Buyer: f.Buyer, FapiaoEmail: r.PostForm.Get("fapiao_email")}
 	if _, err := s.app.Books.SaveProfile(r.Context(), a, acc.ID, in); err != nil {
 		s.fail(w, r, err, "books_profile", p)
 		return

@@ -21,7 +21,7 @@ func navItems() []NavItem {
 		{Key: "venues", Href: "/venues", Label: "venue.nav"},
 		{Key: "meetings", Href: "/meetings", Label: "meeting.nav", Roles: staffRoles()},
 		{Key: "actions", Href: "/action-items", Label: "meeting.nav_actions", Roles: staffRoles()},
-		{Key: "books", Href: "/billing/fapiao", Label: "books.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
+		{Key: "billing", Href: "/billing", Label: "billing.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
 		{Key: "portal-billing", Href: "/portal/billing", Label: "books.nav_portal", Roles: []string{access.Client}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
@@ -49,6 +49,7 @@ func adminTabs() []NavItem {
 	return []NavItem{
 		{Key: "reception", Href: "/receptions/settings", Label: "reception.nav_settings", Roles: []string{access.Office}},
 		{Key: "settings", Href: "/admin/settings", Label: "settings.tab"},
+		{Key: "billing", Href: "/billing/settings", Label: "billing.settings.tab"},
 		{Key: "calendar", Href: "/admin/calendar", Label: "calendar.tab"},
 		{Key: "notify", Href: "/admin/notify", Label: "notifyadmin.tab"},
 		{Key: "jobs", Href: "/admin/jobs", Label: "jobs.tab"},

@@ -94,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
 	s.routesBooks(mux)
+	s.routesBilling(mux)
 	return limitLoginBody(s.withSession(mux))
 }
 
@@ -153,5 +154,6 @@ func funcs() template.FuncMap {
 	}
 	maps.Copy(m, bookingFuncs())
 	maps.Copy(m, booksFuncs())
+	maps.Copy(m, billingFuncs())
 	return m
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"jiedai/internal/access"
+	"jiedai/internal/billing"
 	"jiedai/internal/booking"
 	"jiedai/internal/errs"
 	"jiedai/internal/venue"
@@ -452,9 +453,11 @@ func (s *Server) policySave(w http.ResponseWriter, r *http.Request, a access.Act
 }
 
 type rateData struct {
-	Venues []venue.Venue
-	Addons []venue.Addon
-	Policy booking.Policy
+	Venues  []venue.Venue
+	Addons  []venue.Addon
+	Policy  booking.Policy
+	General billing.PriceList // the general price list in effect (BIL-01), client-bookable items
+	Methods []string          // accepted payment methods (BIL-02)
 }
 
 // rateCard is the public rate card (收费标准公示), no login.
@@ -481,5 +484,14 @@ func (s *Server) rateCard(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "venue_rates", s.newPage(r, "venue.rates.title", "", &rateData{Venues: list, Addons: addons, Policy: pol}))
+	d := &rateData{Venues: list, Addons: addons, Policy: pol}
+	if d.General, _, err = s.app.Billing.Current(ctx, access.Actor{}); err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	if d.Methods, err = billing.PayMethods(ctx, s.app.DB); err != nil {
+		s.fail(w, r, err, "", nil)
+		return
+	}
+	s.render(w, r, http.StatusOK, "venue_rates", s.newPage(r, "venue.rates.title", "", d))
 }
