@@ -87,7 +87,7 @@ type FapiaoInput struct {
 	AccountID       int64        `json:"account_id"`
 	Type            FapiaoType   `json:"type" enum:"normal,special"`
 	Medium          FapiaoMedium `json:"medium" enum:"paper,digital"`
-	Buyer           Buyer        `json:"buyer"`
+	Buyer           Buyer        `json:"buyer" required:"false" doc:"Empty: the account's billing profile"`
 	ReceiveEmail    string       `json:"receive_email,omitempty"`
 	ReceivePhone    string       `json:"receive_phone,omitempty"`
 	Remarks         string       `json:"remarks,omitempty"`
@@ -594,7 +594,7 @@ type ReverseInput struct {
 	FapiaoNo string `json:"fapiao_no" doc:"The red-letter fapiao's number"`
 	IssuedOn string `json:"issued_on" doc:"YYYY-MM-DD"`
 	Reason   string `json:"reason"`
-	Reissue  bool   `json:"reissue" doc:"Request a new fapiao for the same charges, with the account's current billing profile"`
+	Reissue  bool   `json:"reissue,omitempty" doc:"Request a new fapiao for the same charges, with the account's current billing profile"`
 }
 
 // ReverseFapiao reverses an issued fapiao by a red-letter record linked to
