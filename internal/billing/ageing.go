@@ -9,7 +9,6 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/errs"
 	"jiedai/internal/jobs"
-	"jiedai/internal/money"
 	"jiedai/internal/settings"
 	"jiedai/internal/store"
 )
@@ -266,7 +265,7 @@ func (b *Books) remind(ctx context.Context, tx *store.Tx, job jobs.Job) error {
 			return err
 		}
 		return b.tell(ctx, tx, now, ids, "billing.msg.reminder_"+p.When,
-			map[string]any{"item": r.Description, "amount": money.Yuan(r.OwedFen), "due": r.DueOn}, "/portal/billing")
+			map[string]any{"item": r.Description, "amount": Yuan(r.OwedFen), "due": r.DueOn}, "/portal/billing")
 	}
 	return nil // paid or cancelled meanwhile: nothing to say
 }

@@ -114,7 +114,7 @@ func (b *Books) ProposeCredit(ctx context.Context, a access.Actor, in CreditInpu
 			return errs.Field("charge_id", "err.fapiao_charge_unknown", "id", in.ChargeID)
 		}
 		if in.AmountFen > owed {
-			return errs.Field("amount", "err.billing_credit_too_big", "owed", money.Yuan(owed))
+			return errs.Field("amount", "err.billing_credit_too_big", "owed", Yuan(owed))
 		}
 		limit, err := CreditThreshold(ctx, tx)
 		if err != nil {
@@ -134,7 +134,7 @@ func (b *Books) ProposeCredit(ctx context.Context, a access.Actor, in CreditInpu
 				return err
 			}
 		} else {
-			title := fmt.Sprintf("%s %s ¥%s", no, desc, money.Yuan(in.AmountFen))
+			title := fmt.Sprintf("%s %s ¥%s", no, desc, Yuan(in.AmountFen))
 			ch, err := approval.Start(ctx, tx, now, a, EntityCredit, id, title, "/billing/credits", []approval.StepSpec{{Manager: true}, {Role: access.Finance}}, b.ManagerOf)
 			if err != nil {
 				return err
@@ -203,7 +203,7 @@ func (b *Books) DecideCredit(ctx context.Context, a access.Actor, id int64, acti
 			}
 			if owed < 0 { // payments came in while it waited
 				owed += before.AmountFen
-				return errs.Field("amount", "err.billing_credit_too_big", "owed", money.Yuan(owed))
+				return errs.Field("amount", "err.billing_credit_too_big", "owed", Yuan(owed))
 			}
 			if err := applyCredit(ctx, tx, now, a, id, before.ChargeID, before.AmountFen); err != nil {
 				return err

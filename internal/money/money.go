@@ -4,11 +4,7 @@
 // can overflow an int64 and no total is ever stored negative by accident.
 package money
 
-import (
-	"fmt"
-
-	"jiedai/internal/errs"
-)
+import "jiedai/internal/errs"
 
 // Max is the largest amount, in fen, of any price, line, budget or total:
 // 100 亿元. Far beyond any real settlement, far below int64's range.
@@ -76,14 +72,4 @@ func CheckUpTo(l *errs.List, field string, fen, max int64) {
 	case fen > min(max, Max):
 		*l = append(*l, tooLarge(field, min(max, Max)))
 	}
-}
-
-// Yuan writes an amount of fen in yuan with two decimals, e.g. "1234.50"
-// (negative amounts with a leading minus), for messages and exports.
-func Yuan(fen int64) string {
-	sign := ""
-	if fen < 0 {
-		sign, fen = "-", -fen
-	}
-	return fmt.Sprintf("%s%d.%02d", sign, fen/100, fen%100)
 }
