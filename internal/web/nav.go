@@ -22,6 +22,7 @@ func navItems() []NavItem {
 		{Key: "meetings", Href: "/meetings", Label: "meeting.nav", Roles: staffRoles()},
 		{Key: "actions", Href: "/action-items", Label: "meeting.nav_actions", Roles: staffRoles()},
 		{Key: "billing", Href: "/billing", Label: "billing.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
+		{Key: "books", Href: "/billing/fapiao", Label: "books.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
 		{Key: "portal-billing", Href: "/portal/billing", Label: "books.nav_portal", Roles: []string{access.Client}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
