@@ -74,6 +74,7 @@ func New(a *app.App) *Server {
 	s.routesMeetingConfig()
 	s.routesToday()
 	s.routesDocuments()
+	s.routesBillingBooks()
 	return s
 }
 

@@ -69,6 +69,7 @@ type App struct {
 	Reception *reception.Service
 	Meetings  *meeting.Service
 	CalDAV    *caldav.Service
+	Books     *billing.Books
 	Billing   *billing.Service
 	Today     []TodaySource
 	Portal    []TodaySource // sections of the client portal "我的租务", see portal.go
@@ -140,6 +141,9 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.wireCalDAV()
 	a.wireDocuments()
 	a.wireBilling()
+	if err := a.wireBooks(ctx); err != nil {
+		return nil, fmt.Errorf("billing books: %w", err)
+	}
 	return a, nil
 }
 

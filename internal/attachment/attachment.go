@@ -32,7 +32,7 @@ var allowed = map[string][]string{
 	"image/gif":                 {".gif"},
 	"image/webp":                {".webp"},
 	"text/plain; charset=utf-8": {".txt", ".csv", ".md"},
-	"application/zip":           {".docx", ".xlsx", ".pptx", ".zip"},
+	"application/zip":           {".docx", ".xlsx", ".pptx", ".zip", ".ofd"},
 	"application/octet-stream":  {".doc", ".xls", ".ppt"},
 }
 
@@ -104,34 +104,53 @@ func (s *Service) Add(ctx context.Context, a access.Actor, entity string, entity
 	if !a.IsStaff() && !a.IsClient() {
 		return Attachment{}, errs.Forbid()
 	}
-	filename = path.Base(strings.ReplaceAll(strings.TrimSpace(filename), "\\", "/"))
-	if filename == "" || filename == "." || filename == "/" || !utf8.ValidString(filename) || len(filename) > 200 {
-		return Attachment{}, errs.Field("file", "err.file_name")
-	}
-	if len(data) == 0 {
-		return Attachment{}, errs.Field("file", "err.required")
-	}
-	if len(data) > MaxSize {
-		return Attachment{}, errs.Field("file", "err.file_too_large", "mb", MaxSize>>20)
-	}
-	ct, err := Sniff(filename, data)
-	if err != nil {
+	if _, _, err := checkFile(filename, data); err != nil {
 		return Attachment{}, err
 	}
 	if err := s.check(ctx, a, entity, entityID); err != nil {
 		return Attachment{}, err
 	}
-	sum := sha256.Sum256(data)
-	at := Attachment{Entity: entity, EntityID: entityID, Filename: filename, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: a.UserID, CreatedAt: s.Clock.Now()}
-	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		at.ID, err = store.InsertID(ctx, tx, `INSERT INTO attachments (entity, entity_id, filename, content_type, size, sha256, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			entity, entityID, filename, ct, at.Size, at.SHA256, data, store.IDOrNil(a.UserID), store.Ms(at.CreatedAt))
-		if err != nil {
-			return fmt.Errorf("insert attachment: %w", err)
-		}
-		return audit.Record(ctx, tx, at.CreatedAt, a, AuditEntity, at.ID, "create", nil, at)
+	var at Attachment
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var err error
+		at, err = AddTx(ctx, tx, s.Clock.Now(), a, entity, entityID, filename, data)
+		return err
 	})
 	return at, err
+}
+
+// checkFile cleans the file name and checks the size and kind of a file.
+func checkFile(filename string, data []byte) (name, contentType string, err error) {
+	filename = path.Base(strings.ReplaceAll(strings.TrimSpace(filename), "\\", "/"))
+	if filename == "" || filename == "." || filename == "/" || !utf8.ValidString(filename) || len(filename) > 200 {
+		return "", "", errs.Field("file", "err.file_name")
+	}
+	if len(data) == 0 {
+		return "", "", errs.Field("file", "err.required")
+	}
+	if len(data) > MaxSize {
+		return "", "", errs.Field("file", "err.file_too_large", "mb", MaxSize>>20)
+	}
+	ct, err := Sniff(filename, data)
+	return filename, ct, err
+}
+
+// AddTx stores a file on a record inside the caller's transaction, for a
+// domain call that has already decided the actor may attach it (a fapiao's
+// PDF stored with its issue, all or nothing).
+func AddTx(ctx context.Context, tx store.Querier, now time.Time, a access.Actor, entity string, entityID int64, filename string, data []byte) (Attachment, error) {
+	filename, ct, err := checkFile(filename, data)
+	if err != nil {
+		return Attachment{}, err
+	}
+	sum := sha256.Sum256(data)
+	at := Attachment{Entity: entity, EntityID: entityID, Filename: filename, ContentType: ct, Size: int64(len(data)), SHA256: hex.EncodeToString(sum[:]), UploadedBy: a.UserID, CreatedAt: now}
+	at.ID, err = store.InsertID(ctx, tx, `INSERT INTO attachments (entity, entity_id, filename, content_type, size, sha256, data, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		entity, entityID, filename, ct, at.Size, at.SHA256, data, store.IDOrNil(a.UserID), store.Ms(at.CreatedAt))
+	if err != nil {
+		return Attachment{}, fmt.Errorf("insert attachment: %w", err)
+	}
+	return at, audit.Record(ctx, tx, at.CreatedAt, a, AuditEntity, at.ID, "create", nil, at)
 }
 
 // List returns the attachments of a record the actor may see.

@@ -89,6 +89,9 @@ func RecordPaymentTx(ctx context.Context, tx store.Querier, now time.Time, a acc
 	if err := l.Err(); err != nil {
 		return Payment{}, err
 	}
+	if err := CheckOpenDate(ctx, tx, in.ReceivedAt, "received_at"); err != nil {
+		return Payment{}, err
+	}
 	acc, err := getAccount(ctx, tx, in.AccountID)
 	if err != nil {
 		return Payment{}, errs.Field("account", "err.not_found")
@@ -297,6 +300,9 @@ func (s *Service) ReversePayment(ctx context.Context, a access.Actor, id int64, 
 			return errs.Refuse(canReadAccount(a, acc))
 		}
 		if err := l.Err(); err != nil {
+			return err
+		}
+		if err := CheckOpenDate(ctx, tx, now, "reason"); err != nil { // the reversal is dated now
 			return err
 		}
 		if p.ReversesID != 0 {

@@ -45,6 +45,7 @@ func steps() []step {
 		{"site", loadSite},
 		{"documents", loadDocuments}, // after the client user: it is asked to sign
 		{"billing", loadBilling},
+		{"books", loadBooks}, // after the client user: the portal side of the books
 	}
 }
 

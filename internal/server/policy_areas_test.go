@@ -568,6 +568,7 @@ func areaPolicy() []rule {
 		formsPolicy(),
 		bookingStepsPolicy(),
 		billingPolicy(),
+		billingFapiaoPolicy(),
 	} {
 		out = append(out, part...)
 	}

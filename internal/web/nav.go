@@ -25,6 +25,8 @@ func navItems() []NavItem {
 		{Key: "templates", Href: "/templates", Label: "doctemplate.nav", Roles: staffRoles()},
 		{Key: "acks", Href: "/acks", Label: "ack.nav"},
 		{Key: "billing", Href: "/billing", Label: "billing.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
+		{Key: "books", Href: "/billing/fapiao", Label: "books.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
+		{Key: "portal-billing", Href: "/portal/billing", Label: "books.nav_portal", Roles: []string{access.Client}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
 		{Key: "audit", Href: "/admin/audit", Label: "nav.audit", Roles: []string{access.Admin, access.Executive, access.Audit}},

@@ -94,6 +94,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesAdminSettings(mux)
 	s.routesInbox(mux)
 	s.routesFeeds(mux)
+	s.routesBooks(mux)
 	s.routesBilling(mux)
 	s.routesDocuments(mux)
 	s.mux = mux
@@ -155,6 +156,7 @@ func funcs() template.FuncMap {
 		m[k] = v
 	}
 	maps.Copy(m, bookingFuncs())
+	maps.Copy(m, booksFuncs())
 	maps.Copy(m, billingFuncs())
 	return m
 }
