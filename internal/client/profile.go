@@ -40,13 +40,13 @@ var FapiaoTypes = []string{FapiaoGeneral, FapiaoSpecial}
 // BillingProfile is an organisation's 开票信息: the buyer's details printed on
 // a fapiao, the fapiao type it usually asks for and where to send it.
 type BillingProfile struct {
-	Title         string `json:"title" doc:"名称: the buyer's name on the fapiao (blank: the organisation's name)"`
-	TaxID         string `json:"tax_id" doc:"纳税人识别号 (unified social credit code, 15 to 20 letters and digits)"`
-	AddressPhone  string `json:"address_phone" doc:"地址、电话"`
-	BankAccount   string `json:"bank_account" doc:"开户行及账号"`
-	FapiaoType    string `json:"fapiao_type" enum:"general,special," doc:"Default fapiao type: general (普通发票) or special (专用发票); blank when not set"`
-	EFapiaoEmail  string `json:"efapiao_email" doc:"E-mail address the e-fapiao is sent to"`
-	PostalAddress string `json:"postal_address" doc:"Postal address for paper fapiao"`
+	Title         string `json:"title" required:"false" doc:"名称: the buyer's name on the fapiao (blank: the organisation's name)"`
+	TaxID         string `json:"tax_id" required:"false" doc:"纳税人识别号 (unified social credit code, 15 to 20 letters and digits)"`
+	AddressPhone  string `json:"address_phone" required:"false" doc:"地址、电话"`
+	BankAccount   string `json:"bank_account" required:"false" doc:"开户行及账号"`
+	FapiaoType    string `json:"fapiao_type" required:"false" doc:"Default fapiao type: general (普通发票) or special (专用发票); blank when not set"`
+	EFapiaoEmail  string `json:"efapiao_email" required:"false" doc:"E-mail address the e-fapiao is sent to"`
+	PostalAddress string `json:"postal_address" required:"false" doc:"Postal address for paper fapiao"`
 }
 
 // BuyerName is the name a fapiao for the organisation is made out to.

@@ -559,5 +559,5 @@ func meetingPolicy() []rule {
 
 // areaPolicy is the rows of the reception, client and meeting areas.
 func areaPolicy() []rule {
-	return append(append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...), meetingLifecyclePolicy()...)
+	return append(append(append(append(receptionPolicy(), clientPolicy()...), meetingPolicy()...), meetingLifecyclePolicy()...), engines2Policy()...)
 }
