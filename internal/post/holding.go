@@ -17,10 +17,18 @@ type Holding struct {
 	ID       int64  `json:"id"`
 	PostID   int64  `json:"post_id"`
 	PostCode string `json:"post_code"`
+	PostName string `json:"post_name"`
+	NameHant string `json:"post_name_hant"`
+	NameEn   string `json:"post_name_en"`
 	UserID   int64  `json:"user_id"`
 	From     string `json:"from" doc:"First day held (YYYY-MM-DD, site zone)"`
 	To       string `json:"to,omitempty" doc:"Last day held (YYYY-MM-DD); blank while open-ended"`
 	Current  bool   `json:"current" doc:"Held now"`
+}
+
+// Label is the post's name in a language.
+func (h Holding) Label(lang string) string {
+	return Post{Name: h.PostName, NameHant: h.NameHant, NameEn: h.NameEn}.Label(lang)
 }
 
 // AssignInput gives a post to a person.
@@ -52,12 +60,12 @@ func span(l *errs.List, from, to string, loc *time.Location) (time.Time, time.Ti
 	return f, u
 }
 
-const holdingCols = `h.id, h.post_id, p.code, h.user_id, h.from_day, h.to_day, h.from_at, COALESCE(h.until_at, 0)`
+const holdingCols = `h.id, h.post_id, p.code, p.name, p.name_hant, p.name_en, h.user_id, h.from_day, h.to_day, h.from_at, COALESCE(h.until_at, 0)`
 
 func scanHolding(sc interface{ Scan(...any) error }, now int64) (Holding, error) {
 	var h Holding
 	var from, until int64
-	err := sc.Scan(&h.ID, &h.PostID, &h.PostCode, &h.UserID, &h.From, &h.To, &from, &until)
+	err := sc.Scan(&h.ID, &h.PostID, &h.PostCode, &h.PostName, &h.NameHant, &h.NameEn, &h.UserID, &h.From, &h.To, &from, &until)
 	h.Current = from <= now && (until == 0 || until > now)
 	return h, err
 }
