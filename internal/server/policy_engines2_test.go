@@ -31,14 +31,15 @@ func (e *authzEnv) holding() int64 {
 }
 
 // onPost: {id} is the post cs_supervisor, {h} a holding of it; {s} in the
-// body is the subject's name.
+// body is the subject's name, {u} the staff user e.user.
 func onPost(body string) func(*authzEnv, *subject, string) call {
 	return func(e *authzEnv, s *subject, p string) call {
 		values := map[string]string{"id": idStr(e.postID())}
 		if strings.Contains(p, "{h}") {
 			values["h"] = idStr(e.holding())
 		}
-		return call{path: fillParams(p, values), body: strings.ReplaceAll(body, "{s}", strings.ReplaceAll(s.name, "_", "-"))}
+		body := strings.ReplaceAll(strings.ReplaceAll(body, "{s}", strings.ReplaceAll(s.name, "_", "-")), "{u}", idStr(e.user))
+		return call{path: fillParams(p, values), body: body}
 	}
 }
 
@@ -68,14 +69,14 @@ func engines2Policy() []rule {
 		{route: "POST /api/v1/posts", allow: admin, make: onPost(`{"code":"authz-{s}","name":"授权岗位"}`)},
 		{route: "PUT /api/v1/posts/{id}", allow: admin, make: onPost(`{"code":"cs_supervisor","name":"客服主管"}`)},
 		{route: "GET /api/v1/posts/{id}/holders", allow: staff(), make: onPost("")},
-		{route: "POST /api/v1/posts/{id}/holders", allow: admin, make: onPost(`{"user_id":0,"from":"2026-01-01"}`)},
+		{route: "POST /api/v1/posts/{id}/holders", allow: admin, make: onPost(`{"user_id":{u},"from":"2026-01-01"}`)},
 		{route: "POST /api/v1/post-holdings/{id}/end", allow: admin, make: onHolding(`{}`)},
 		{route: "GET /api/v1/users/{id}/posts", allow: staff(), make: onStaffUser},
 		{route: "GET /admin/posts", allow: admin},
 		{route: "POST /admin/posts", allow: admin, make: onPost("code=authz-{s}&name=%E5%B2%97")},
 		{route: "GET /admin/posts/{id}", allow: admin, make: onPost("")},
 		{route: "POST /admin/posts/{id}", allow: admin, make: onPost("code=cs_supervisor&name=%E5%AE%A2%E6%9C%8D%E4%B8%BB%E7%AE%A1")},
-		{route: "POST /admin/posts/{id}/holders", allow: admin, make: onPost("user_id=0")},
+		{route: "POST /admin/posts/{id}/holders", allow: admin, make: onPost("user_id={u}&from=2026-01-01")},
 		{route: "POST /admin/posts/{id}/holders/{h}/end", allow: admin, make: onPost("to=")},
 	}
 }

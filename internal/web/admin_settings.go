@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"path"
 	"strings"
+	"time"
 
 	"jiedai/internal/attachment"
 	"jiedai/internal/errs"
@@ -31,12 +32,16 @@ func (s *Server) routesAdminSettings(mux *http.ServeMux) {
 // siteSettingsData tells the settings page which public URL links use
 // and whether the --base-url flag overrides the one saved here.
 type siteSettingsData struct {
-	PublicURL string // "" when unset: links in messages are relative
-	Override  string // the --base-url flag, "" when not given
+	PublicURL string    // "" when unset: links in messages are relative
+	Override  string    // the --base-url flag, "" when not given
+	Hours     string    // the office hours in force, e.g. "09:00–12:00, 13:00–18:00"
+	Example   time.Time // when 8 working hours from now fall due, shown beside the limit
 }
 
 func (s *Server) siteSettingsPage(r *http.Request) *Page {
-	return s.newPage(r, "settings.title", "admin", &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL})
+	oh := s.app.Site(r.Context()).OfficeHours()
+	return s.newPage(r, "settings.title", "admin", &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL,
+		Hours: oh.String(), Example: s.app.Calendar.AddWorkingHours(s.app.Clock.Now(), 8*time.Hour, oh)})
 }
 
 func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -46,7 +51,8 @@ func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.A
 		return
 	}
 	p := s.siteSettingsPage(r)
-	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL}}
+	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL},
+		"office_start": {site.OfficeStart}, "office_end": {site.OfficeEnd}, "lunch_start": {site.LunchStart}, "lunch_end": {site.LunchEnd}}
 	s.render(w, r, http.StatusOK, "admin_settings", p)
 }
 
@@ -59,6 +65,7 @@ func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a acce
 			return err
 		}
 		cur.Name, cur.TimeZone, cur.Currency, cur.BaseURL = f.Get("name"), f.Get("time_zone"), f.Get("currency"), f.Get("base_url")
+		cur.OfficeStart, cur.OfficeEnd, cur.LunchStart, cur.LunchEnd = f.Get("office_start"), f.Get("office_end"), f.Get("lunch_start"), f.Get("lunch_end")
 		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
 		return err
 	})
