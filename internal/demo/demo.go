@@ -42,6 +42,8 @@ func steps() []step {
 		{"receptions", loadReceptions}, // after the venues: a case books its meeting room
 		{"meetings", loadMeetings},
 		{"client-user", loadClientUser},
+		{"posts", loadPosts},
+		{"client-profiles", loadClientProfiles},
 	}
 }
 
