@@ -219,7 +219,19 @@ func (d *loader) loadDemoBookings(ctx context.Context, loc *time.Location) error
 		{venue: "ZJ", day: 11, from: "10:00", to: "12:00", title: "年度审计沟通会", who: "finance", headcount: 8, fate: "approved_internal"},
 		{venue: "LY", day: 13, from: "09:30", to: "12:00", title: "天使投资人见面会", who: "office", headcount: 60, client: "远景资本管理有限公司", contact: "周经理", phone: "186 2131 7720", fate: "pending"},
 	}
+	placed := map[string][][2]string{} // venue and day → the times taken
 	for _, p := range plans {
+		// A plan moved off a weekend must not land on another of the same room.
+		p.day = workday(p.day)
+		for i := 0; i < 14 && overlaps(placed[fmt.Sprint(p.venue, p.day)], p.from, p.to); i++ {
+			if p.day < 0 {
+				p.day = workday(p.day - 1)
+			} else {
+				p.day = workday(p.day + 1)
+			}
+		}
+		key := fmt.Sprint(p.venue, p.day)
+		placed[key] = append(placed[key], [2]string{p.from, p.to})
 		if err := d.playBooking(ctx, bs, clk, actors, vid, aid, p, at, workday); err != nil {
 			return fmt.Errorf("demo booking %s: %w", p.title, err)
 		}
@@ -249,6 +261,16 @@ func (d *loader) loadDemoBookings(ctx context.Context, loc *time.Location) error
 		return err
 	}
 	return nil
+}
+
+// overlaps reports whether from–to ("HH:MM") meets any of the times taken.
+func overlaps(taken [][2]string, from, to string) bool {
+	for _, t := range taken {
+		if from < t[1] && t[0] < to {
+			return true
+		}
+	}
+	return false
 }
 
 // playBooking makes one demo booking and walks it to its fate, moving the

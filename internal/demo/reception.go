@@ -125,6 +125,24 @@ func loadReceptions(ctx context.Context, d *loader) error {
 	return nil
 }
 
+// ongoingArrival gives the arrival time of the case under way today: an
+// hour and a half ago, but never so late that its meeting room would run
+// past the rooms' closing time (the demo may be loaded at night). Loaded
+// before the rooms open, the case arrived just after midnight and asks for
+// no meeting room (none is open then).
+func ongoingArrival(now, visit time.Time) (arrival string, needRoom bool) {
+	n := now.Add(-90 * time.Minute)
+	latest := time.Date(visit.Year(), visit.Month(), visit.Day(), 16, 0, 0, 0, now.Location())
+	earliest := time.Date(visit.Year(), visit.Month(), visit.Day(), 9, 0, 0, 0, now.Location())
+	switch {
+	case n.After(latest):
+		return latest.Format("15:04"), true
+	case n.Before(earliest):
+		return "00:30", false
+	}
+	return n.Format("15:04"), true
+}
+
 type demoCase struct {
 	org     int
 	visit   string
@@ -192,13 +210,9 @@ func (d *loader) runCase(ctx context.Context, c demoCase, items map[string]int64
 	if err != nil {
 		return err
 	}
-	arrival := "09:30"
+	arrival, needRoom := "09:30", true
 	if c.stage == reception.StatusOngoing {
-		n := d.now.In(loc).Add(-90 * time.Minute)
-		if n.Format(time.DateOnly) != c.visit {
-			n = time.Date(visit.Year(), visit.Month(), visit.Day(), 0, 30, 0, 0, loc)
-		}
-		arrival = n.Format("15:04")
+		arrival, needRoom = ongoingArrival(d.now.In(loc), visit)
 	}
 	lead := -7
 	if c.late != "" {
@@ -215,7 +229,7 @@ func (d *loader) runCase(ctx context.Context, c demoCase, items map[string]int64
 			CarPickup: true, VehicleType: "七座商务车", Tickets: false,
 			Lunch:   reception.Arrangement{Need: true, Place: "会所中餐厅 3 号包间", Headcount: 6, BudgetFen: 180000, Liaison: "餐饮部 周经理"},
 			Parking: true, Welcome: true, WelcomeText: "热烈欢迎" + org.ShortName + "领导莅临指导", Fruit: true, FruitLevel: "fine",
-			Tea: true, TeaTypes: []string{"green", "water"}, MeetingRoom: true, RoomItems: []string{"computer", "projector", "clicker", "pen", "paper"},
+			Tea: true, TeaTypes: []string{"green", "water"}, MeetingRoom: needRoom, RoomItems: []string{"computer", "projector", "clicker", "pen", "paper"},
 			Gifts: c.tier == reception.TierHigh, LeaderAppointment: c.tier == reception.TierHigh, OtherMaterials: "公司宣传册 10 份、合作方案打印件"},
 	}
 	if in.Form.Gifts {
@@ -305,8 +319,10 @@ func (d *loader) runCase(ctx context.Context, c demoCase, items map[string]int64
 	if c.stage == reception.StatusPlanning {
 		return nil
 	}
-	if err := d.bookCaseRoom(ctx, applied.Add(3*time.Hour), office, r.ID); err != nil {
-		return err
+	if needRoom {
+		if err := d.bookCaseRoom(ctx, applied.Add(3*time.Hour), office, r.ID); err != nil {
+			return err
+		}
 	}
 	if r, err = plan.SubmitPlan(ctx, office, r.ID); err != nil {
 		return err

@@ -105,10 +105,18 @@ func (row *gridRow) track() template.HTML {
 		b.WriteString(" gw-")
 		b.WriteString(strconv.Itoa(span))
 	}
+	// One tab stop per row: the first link; the arrow keys move within the
+	// row and between rows (app.js), so a keyboard goes a room at a time.
+	stop := ""
+	next := func() string {
+		t := stop
+		stop = ` tabindex="-1"`
+		return t
+	}
 	for _, f := range row.Free {
 		b.WriteString(`<a class="`)
 		cell("dg-free", f.Col, f.Span)
-		b.WriteString(`" href="` + esc(f.Link) + `" title="` + esc(f.Title) + `"><span class="sr">` + esc(f.Title) + "</span></a>")
+		b.WriteString(`" href="` + esc(f.Link) + `" title="` + esc(f.Title) + `"` + next() + `><span class="sr">` + esc(f.Title) + "</span></a>")
 	}
 	for _, it := range row.Items {
 		if it.Buf {
@@ -120,7 +128,10 @@ func (row *gridRow) track() template.HTML {
 	for _, it := range row.Items {
 		b.WriteString(`<a class="`)
 		cell("dg-bk", it.Col, it.Span)
-		b.WriteString(" " + esc(it.Class) + `" href="` + esc(it.Link) + `" title="` + esc(it.Time+" "+it.Label) + `"><b>` + esc(it.Label) +
+		if it.Span <= 4 {
+			b.WriteString(" dg-narrow") // an hour or less: the title wraps, the time is in the tooltip
+		}
+		b.WriteString(" " + esc(it.Class) + `" href="` + esc(it.Link) + `" title="` + esc(it.Time+" "+it.Label) + `"` + next() + `><b>` + esc(it.Label) +
 			"</b><small>" + esc(it.Sub) + "</small></a>")
 	}
 	return template.HTML(b.String())
@@ -286,7 +297,7 @@ func (s *Server) gridRow(p *Page, v venue.Venue, day time.Time, first, last int,
 	}
 	open, closeAt := v.OpenWindow(day, s.app.Loc)
 	date := day.Format("2006-01-02")
-	bookAt := p.L.T("booking.grid.book_at", "time", "\x00") // translated once for the row
+	bookAt := p.L.T("booking.grid.book_at", "room", v.DisplayName(p.L.Lang), "time", "\x00") // translated once for the row
 	venueID := strconv.FormatInt(v.ID, 10)
 	for t := open; t.Add(30*time.Minute).Compare(closeAt) <= 0; t = t.Add(30 * time.Minute) {
 		if t.Add(30 * time.Minute).Before(now) {

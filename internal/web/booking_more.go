@@ -234,7 +234,8 @@ type lobbyRow struct {
 	Seats    string
 	Busy     bool
 	Until    string
-	Next     []string
+	Next     []string // the later bookings of today, "HH:MM–HH:MM"
+	FreeTo   string   // free now until the next booking starts, "HH:MM"
 	Closed   bool
 }
 
@@ -253,6 +254,7 @@ func (s *Server) lobby(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := s.newPage(r, "booking.lobby.title", "", nil)
+	p.Kiosk = true
 	d := &lobbyData{Time: now.Format("15:04"), Date: now.Format("2006-01-02") + " " + p.L.T("weekday."+strconv.Itoa(int(now.Weekday())))}
 	for _, v := range venues {
 		if !v.InService {
@@ -274,6 +276,9 @@ func (s *Server) lobby(w http.ResponseWriter, r *http.Request) {
 			if len(row.Next) < 4 {
 				row.Next = append(row.Next, b.Start.In(s.app.Loc).Format("15:04")+"–"+b.End.In(s.app.Loc).Format("15:04"))
 			}
+		}
+		if !row.Busy && !row.Closed && len(row.Next) > 0 {
+			row.FreeTo = row.Next[0][:5]
 		}
 		d.Rows = append(d.Rows, row)
 	}

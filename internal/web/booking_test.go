@@ -198,6 +198,13 @@ func TestBookingPages(t *testing.T) {
 	if _, body := get(t, nil, e.srv.URL+"/lobby"); strings.Contains(body, "季度销售例会") || strings.Contains(body, "华信科技") || strings.Contains(body, "staff") {
 		t.Errorf("the lobby board shows meeting details")
 	}
+	// It is a kiosk: opened in a signed-in browser on the lobby screen it
+	// shows no menu, no user and no sign-out, and refreshes itself.
+	if _, body := get(t, oc, e.srv.URL+"/lobby"); strings.Contains(body, `class="topbar"`) || strings.Contains(body, `action="/logout"`) || !strings.Contains(body, `data-refresh=`) {
+		t.Errorf("the lobby board shows the session chrome or does not refresh:\n%.600s", body)
+	} else if !strings.Contains(body, "空闲，至 ") {
+		t.Errorf("no free room says until when it is free:\n%s", body)
+	}
 	// The utilisation report exports to Excel.
 	res, err := oc.Get(e.srv.URL + "/reports/venues.xlsx?month=2026-03")
 	if err != nil {

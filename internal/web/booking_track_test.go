@@ -20,12 +20,16 @@ func TestGridTrackEscapes(t *testing.T) {
 	for _, want := range []string{
 		`<a class="dg-free gc-3 gw-2" href="/bookings/new?date=2026-03-05&amp;start=09:00&amp;venue_id=1" title="预订 &#34;09:00&#34; 起"><span class="sr">预订 &#34;09:00&#34; 起</span></a>`,
 		`<span class="dg-buf gc-4 gw-6" aria-hidden="true"></span>`,
-		`<a class="dg-bk gc-5 gw-4 st-confirmed" href="/bookings/7" title="10:00–11:00 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;"><b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;</b><small>10:00–11:00 · 张伟</small></a>`,
-		`<a class="dg-bk gc-9 gw-2 dg-maint" href="/venues/1" title="检修 维护"><b>维护</b><small>检修</small></a>`,
+		`<a class="dg-bk gc-5 gw-4 dg-narrow st-confirmed" href="/bookings/7" title="10:00–11:00 &lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;" tabindex="-1"><b>&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;q&#39;</b><small>10:00–11:00 · 张伟</small></a>`,
+		`<a class="dg-bk gc-9 gw-2 dg-narrow dg-maint" href="/venues/1" title="检修 维护" tabindex="-1"><b>维护</b><small>检修</small></a>`,
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("track lacks\n%s\nin\n%s", want, got)
 		}
+	}
+	// One tab stop per row (the first link); the arrow keys do the rest.
+	if strings.Count(got, `tabindex="-1"`) != 2 {
+		t.Errorf("want every link but the first out of the tab order:\n%s", got)
 	}
 	if strings.Contains(got, "<script>") || strings.Count(got, `aria-hidden`) != 1 {
 		t.Errorf("unescaped or extra markup:\n%s", got)

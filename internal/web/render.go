@@ -33,6 +33,7 @@ type Page struct {
 	SiteName string
 	LogoID   int64
 	Demo     bool
+	Kiosk    bool // a screen on a wall: no menu, no signed-in user, no sign-out
 }
 
 // Val returns a submitted form value, for re-rendering a form.
