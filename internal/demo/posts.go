@@ -21,6 +21,17 @@ func loadPosts(ctx context.Context, d *loader) error {
 	for _, p := range list {
 		ids[p.Code] = p.ID
 	}
+	for code, dept := range map[string]string{post.CSSupervisor: "service", post.Cleaner: "service", post.LeasingDeputy: "leasing",
+		post.LeasingAssistant: "leasing", post.SafetyOfficer: "security", post.SecrecyOfficer: "office"} {
+		for _, p := range list {
+			if p.Code == code {
+				in := post.Input{Code: p.Code, Name: p.Name, NameHant: p.NameHant, NameEn: p.NameEn, DepartmentID: d.depts[dept]}
+				if _, err := d.app.Posts.Update(ctx, d.sys, p.ID, in); err != nil {
+					return fmt.Errorf("post %s: %w", code, err)
+				}
+			}
+		}
+	}
 	day := func(offset int) string { return d.now.In(d.app.Loc).AddDate(0, 0, offset).Format(time.DateOnly) }
 	for _, h := range []struct {
 		code, user string

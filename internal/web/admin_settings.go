@@ -51,6 +51,11 @@ func (s *Server) siteSettings(w http.ResponseWriter, r *http.Request, a access.A
 		return
 	}
 	p := s.siteSettingsPage(r)
+	if site.OfficeStart == "" && site.OfficeEnd == "" {
+		oh := site.OfficeHours() // the defaults in force, shown as such
+		site.OfficeStart, site.OfficeEnd = workday.Clock(oh.Start), workday.Clock(oh.End)
+		site.LunchStart, site.LunchEnd = workday.Clock(oh.LunchStart), workday.Clock(oh.LunchEnd)
+	}
 	p.Form = map[string][]string{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL},
 		"office_start": {site.OfficeStart}, "office_end": {site.OfficeEnd}, "lunch_start": {site.LunchStart}, "lunch_end": {site.LunchEnd}}
 	s.render(w, r, http.StatusOK, "admin_settings", p)
