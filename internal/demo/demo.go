@@ -44,6 +44,7 @@ func steps() []step {
 		{"client-user", loadClientUser},
 		{"posts", loadPosts},
 		{"client-profiles", loadClientProfiles},
+		{"resources", loadResources},
 	}
 }
 
