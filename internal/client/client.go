@@ -201,10 +201,16 @@ func (in *ContactInput) validate() error {
 	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
 		l.Add("phone", "err.client.phone")
 	}
-	if in.Email != "" && (!strings.Contains(in.Email, "@") || utf8.RuneCountInString(in.Email) > 254 || strings.ContainsAny(in.Email, " \t<>")) {
+	if in.Email != "" && !validEmail(in.Email) {
 		l.Add("email", "err.email")
 	}
 	return l.Err()
+}
+
+// validEmail is a light check of an e-mail address: an @, no spaces or
+// angle brackets, at most 254 characters.
+func validEmail(e string) bool {
+	return strings.Contains(e, "@") && utf8.RuneCountInString(e) <= 254 && !strings.ContainsAny(e, " \t<>")
 }
 
 // CanRead reports whether the actor may see an organisation: staff see all,

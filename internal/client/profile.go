@@ -6,7 +6,6 @@ import (
 	"regexp"
 	"slices"
 	"strings"
-	"unicode/utf8"
 
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
@@ -82,7 +81,7 @@ func (p *BillingProfile) validate(kind string) error {
 	if p.FapiaoType != "" && !slices.Contains(FapiaoTypes, p.FapiaoType) {
 		l.Add("fapiao_type", "err.invalid")
 	}
-	if e := p.EFapiaoEmail; e != "" && (!strings.Contains(e, "@") || utf8.RuneCountInString(e) > 254 || strings.ContainsAny(e, " \t<>")) {
+	if p.EFapiaoEmail != "" && !validEmail(p.EFapiaoEmail) {
 		l.Add("efapiao_email", "err.email")
 	}
 	if len(l) > 0 {
