@@ -19,9 +19,15 @@ func (e *authzEnv) postID() int64 {
 	})
 }
 
-// holding is e.user holding cs_supervisor from 2026-01-01, open-ended.
+// holding is e.user holding cs_supervisor from 2026-01-01, open-ended
+// (the one an allowed assign call made, if any).
 func (e *authzEnv) holding() int64 {
 	return e.once("post_holding", func() int64 {
+		var id int64
+		err := e.app.DB.QueryRow(context.Background(), `SELECT id FROM post_holders WHERE post_id = ? AND user_id = ? ORDER BY id LIMIT 1`, e.postID(), e.user).Scan(&id)
+		if err == nil {
+			return id
+		}
 		h, err := e.app.Posts.Assign(context.Background(), e.by[access.Admin].actor, e.postID(), post.AssignInput{UserID: e.user, From: "2026-01-01"})
 		if err != nil {
 			e.t.Fatalf("fixture post holding: %v", err)
