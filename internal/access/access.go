@@ -49,12 +49,17 @@ type Actor struct {
 	Username     string
 	Name         string
 	Roles        []string
+	Posts        []string // codes of the posts (岗位) held now (package post)
 	DepartmentID int64
 	OrgID        int64 // client organisation, for client users
 	Lang         string
 	IP           string
 	System       bool
 }
+
+// HoldsPost reports whether the actor holds the post (by code) now. Posts
+// are held by people: admin holds none by being admin.
+func (a Actor) HoldsPost(code string) bool { return code != "" && slices.Contains(a.Posts, code) }
 
 // SystemActor is used by background jobs.
 func SystemActor() Actor { return Actor{Username: "system", Name: "system", System: true} }

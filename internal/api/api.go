@@ -66,6 +66,7 @@ func New(a *app.App) *Server {
 	s.routesAdmin()
 	s.routesWorkdays()
 	s.routesClients()
+	s.routesPosts()
 	s.routesReception()
 	s.routesReceptionRoom()
 	s.routesBooking()

@@ -28,6 +28,11 @@ type clientUpdateIn struct {
 	Body client.OrgInput
 }
 
+type clientBillingIn struct {
+	ID   int64 `path:"id" minimum:"1"`
+	Body client.BillingProfile
+}
+
 type clientOut struct {
 	Status int
 	Body   client.Org
@@ -110,6 +115,14 @@ func (s *Server) routesClients() {
 	handle(s, op(http.MethodPut, "/clients/{id}", "update-client", "Edit a client organisation", "clients", false),
 		func(ctx context.Context, a access.Actor, in *clientUpdateIn) (*clientOut, error) {
 			o, err := c.Update(ctx, a, in.ID, in.Body)
+			if err != nil {
+				return nil, err
+			}
+			return &clientOut{Status: http.StatusOK, Body: o}, nil
+		})
+	handle(s, op(http.MethodPut, "/clients/{id}/billing", "update-client-billing", "Replace an organisation's billing profile (开票信息; staff, and the organisation's own client users)", "clients", false),
+		func(ctx context.Context, a access.Actor, in *clientBillingIn) (*clientOut, error) {
+			o, err := c.UpdateBilling(ctx, a, in.ID, in.Body)
 			if err != nil {
 				return nil, err
 			}

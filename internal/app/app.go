@@ -25,6 +25,7 @@ import (
 	"jiedai/internal/jobs"
 	"jiedai/internal/meeting"
 	"jiedai/internal/notify"
+	"jiedai/internal/post"
 	"jiedai/internal/reception"
 	"jiedai/internal/store"
 	"jiedai/internal/task"
@@ -66,6 +67,7 @@ type App struct {
 	Venues    *venue.Service
 	Bookings  *booking.Service
 	Clients   *client.Service
+	Posts     *post.Service
 	Reception *reception.Service
 	Meetings  *meeting.Service
 	CalDAV    *caldav.Service
@@ -124,6 +126,7 @@ func New(ctx context.Context, db *store.DB, c clock.Clock, log *slog.Logger, cfg
 	a.Bookings.RegisterJobs(a.Jobs)
 	a.Today = append(a.Today, a.bookingTodaySources()...)
 	a.Clients = client.New(db, c)
+	a.Posts = post.New(db, c, loc)
 	a.Reception = reception.New(db, c, cal, loc)
 	a.Reception.Notify = a.Notify.Notify
 	a.Reception.OnCancel = a.releaseCaseRoom

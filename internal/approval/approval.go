@@ -17,6 +17,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/post"
 	"jiedai/internal/store"
 )
 
@@ -41,6 +42,7 @@ const (
 	KindRole    = "role"
 	KindUser    = "user"
 	KindManager = "manager"
+	KindPost    = "post"
 )
 
 // AuditEntity is the entity name of chains in the audit log.
@@ -54,12 +56,14 @@ const (
 )
 
 // StepSpec describes one step when starting a chain: exactly one of Role,
-// UserID or Manager. Manager means the requester's department manager,
+// UserID, Manager or Post. Manager means the requester's department manager,
 // resolved to a person at Start; without one, any holder of the manager role.
+// Post means whoever holds that post (岗位, package post) when deciding.
 type StepSpec struct {
 	Role    string
 	UserID  int64
 	Manager bool
+	Post    string
 }
 
 // Step is one step of a chain.
@@ -69,6 +73,7 @@ type Step struct {
 	Seq       int       `json:"seq"`
 	Kind      string    `json:"kind"`
 	Role      string    `json:"role,omitempty"`
+	Post      string    `json:"post,omitempty"` // post code of a post step
 	UserID    int64     `json:"user_id,omitempty"`
 	Decision  string    `json:"decision,omitempty"` // approved, rejected, returned or "" while open
 	DecidedBy int64     `json:"decided_by,omitempty"`
@@ -114,8 +119,8 @@ func (c Chain) Current() (Step, bool) {
 func (c Chain) Open() bool { return c.Status == StatusPending || c.Status == StatusReturned }
 
 // CanDecide reports whether the actor may decide the chain's current step:
-// the named person or a holder of the step's role (admin may decide any
-// step), never the requester on their own chain unless admin.
+// the named person or a holder of the step's role or post (admin may decide
+// any step), never the requester on their own chain unless admin.
 func CanDecide(a access.Actor, c Chain) bool {
 	s, ok := c.Current()
 	if !ok || (!a.System && a.UserID == 0) {
@@ -129,6 +134,9 @@ func CanDecide(a access.Actor, c Chain) bool {
 	}
 	if s.UserID != 0 {
 		return a.UserID == s.UserID
+	}
+	if s.Post != "" {
+		return a.HoldsPost(s.Post)
 	}
 	return s.Role != "" && a.Has(s.Role)
 }
@@ -175,6 +183,9 @@ func Start(ctx context.Context, tx store.Querier, now time.Time, a access.Actor,
 		if sp.Manager {
 			n++
 		}
+		if sp.Post != "" {
+			n++
+		}
 		if n != 1 || sp.UserID < 0 || (sp.Role != "" && !access.ValidRole(sp.Role)) || sp.Role == access.Client {
 			l.Add("steps", "err.approval.step_invalid", "n", i+1)
 		}
@@ -214,6 +225,12 @@ func Start(ctx context.Context, tx store.Querier, now time.Time, a access.Actor,
 			if err != nil {
 				return Chain{}, fmt.Errorf("check step user %d: %w", sp.UserID, err)
 			}
+		case sp.Post != "":
+			st.Kind = KindPost
+			st.Post = sp.Post
+			if err := post.Exists(ctx, tx, "steps", sp.Post); err != nil {
+				return Chain{}, err
+			}
 		default:
 			st.Kind = KindRole
 			st.Role = sp.Role
@@ -244,8 +261,8 @@ func Start(ctx context.Context, tx store.Querier, now time.Time, a access.Actor,
 
 func insertSteps(ctx context.Context, tx store.Querier, chainID int64, steps []Step) error {
 	for _, s := range steps {
-		if _, err := tx.Exec(ctx, `INSERT INTO approval_steps (chain_id, round_no, seq, kind, role, user_id) VALUES (?, ?, ?, ?, ?, ?)`,
-			chainID, s.Round, s.Seq, s.Kind, s.Role, store.IDOrNil(s.UserID)); err != nil {
+		if _, err := tx.Exec(ctx, `INSERT INTO approval_steps (chain_id, round_no, seq, kind, role, post, user_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			chainID, s.Round, s.Seq, s.Kind, s.Role, s.Post, store.IDOrNil(s.UserID)); err != nil {
 			return fmt.Errorf("insert approval step %d of chain %d: %w", s.Seq, chainID, err)
 		}
 	}
@@ -287,7 +304,7 @@ func Decide(ctx context.Context, tx store.Querier, now time.Time, a access.Actor
 		return Chain{}, fmt.Errorf("approval chain %d: current step %d missing", c.ID, c.CurrentStep)
 	}
 	if !CanDecide(a, c) {
-		if c.CreatedBy != 0 && a.UserID == c.CreatedBy && (step.UserID == a.UserID || (step.UserID == 0 && a.Has(step.Role))) {
+		if c.CreatedBy != 0 && a.UserID == c.CreatedBy && (step.UserID == a.UserID || (step.UserID == 0 && (a.Has(step.Role) || a.HoldsPost(step.Post)))) {
 			return Chain{}, errs.New(errs.Forbidden, "err.approval.own_request")
 		}
 		return Chain{}, errs.Forbid()
@@ -350,7 +367,7 @@ func Restart(ctx context.Context, tx store.Querier, now time.Time, a access.Acto
 	round := c.Round + 1
 	steps := make([]Step, len(c.Steps))
 	for i, s := range c.Steps {
-		steps[i] = Step{Round: round, Seq: s.Seq, Kind: s.Kind, Role: s.Role, UserID: s.UserID}
+		steps[i] = Step{Round: round, Seq: s.Seq, Kind: s.Kind, Role: s.Role, Post: s.Post, UserID: s.UserID}
 	}
 	if err := insertSteps(ctx, tx, c.ID, steps); err != nil {
 		return Chain{}, err
@@ -444,7 +461,7 @@ func Get(ctx context.Context, q store.Querier, entity string, entityID int64) (C
 }
 
 func loadSteps(ctx context.Context, q store.Querier, c *Chain) error {
-	rows, err := q.Query(ctx, `SELECT id, round_no, seq, kind, role, COALESCE(user_id, 0), decision, COALESCE(decided_by, 0), comment, decided_at FROM approval_steps WHERE chain_id = ? ORDER BY round_no, seq`, c.ID)
+	rows, err := q.Query(ctx, `SELECT id, round_no, seq, kind, role, post, COALESCE(user_id, 0), decision, COALESCE(decided_by, 0), comment, decided_at FROM approval_steps WHERE chain_id = ? ORDER BY round_no, seq`, c.ID)
 	if err != nil {
 		return fmt.Errorf("load steps of chain %d: %w", c.ID, err)
 	}
@@ -453,7 +470,7 @@ func loadSteps(ctx context.Context, q store.Querier, c *Chain) error {
 	for rows.Next() {
 		var s Step
 		var decided sql.NullInt64
-		if err := rows.Scan(&s.ID, &s.Round, &s.Seq, &s.Kind, &s.Role, &s.UserID, &s.Decision, &s.DecidedBy, &s.Comment, &decided); err != nil {
+		if err := rows.Scan(&s.ID, &s.Round, &s.Seq, &s.Kind, &s.Role, &s.Post, &s.UserID, &s.Decision, &s.DecidedBy, &s.Comment, &decided); err != nil {
 			return fmt.Errorf("scan step of chain %d: %w", c.ID, err)
 		}
 		s.DecidedAt = store.NullMs(decided)
@@ -519,6 +536,12 @@ func waitingWhere(a access.Actor) (string, []any) {
 				args = append(args, r)
 			}
 		}
+		if len(a.Posts) > 0 {
+			cond = `(` + cond + ` OR (s.user_id IS NULL AND s.post IN (` + store.Placeholders(len(a.Posts)) + `)))`
+			for _, p := range a.Posts {
+				args = append(args, p)
+			}
+		}
 		from += ` AND ` + cond + ` AND (c.created_by IS NULL OR c.created_by <> ?)`
 		args = append(args, a.UserID)
 	}
@@ -527,7 +550,7 @@ func waitingWhere(a access.Actor) (string, []any) {
 
 func waiting(ctx context.Context, q store.Querier, a access.Actor, rest string, args []any) ([]Pending, error) {
 	rows, err := q.Query(ctx, `SELECT c.id, c.entity, c.entity_id, c.title, c.link, COALESCE(c.created_by, 0), c.step_since,
-		s.id, s.round_no, s.seq, s.kind, s.role, COALESCE(s.user_id, 0)`+rest, args...)
+		s.id, s.round_no, s.seq, s.kind, s.role, s.post, COALESCE(s.user_id, 0)`+rest, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list chains waiting for user %d: %w", a.UserID, err)
 	}
@@ -537,7 +560,7 @@ func waiting(ctx context.Context, q store.Querier, a access.Actor, rest string, 
 		var p Pending
 		var since int64
 		if err := rows.Scan(&p.ChainID, &p.Entity, &p.EntityID, &p.Title, &p.Link, &p.RequesterID, &since,
-			&p.Step.ID, &p.Step.Round, &p.Step.Seq, &p.Step.Kind, &p.Step.Role, &p.Step.UserID); err != nil {
+			&p.Step.ID, &p.Step.Round, &p.Step.Seq, &p.Step.Kind, &p.Step.Role, &p.Step.Post, &p.Step.UserID); err != nil {
 			return nil, fmt.Errorf("scan waiting chain: %w", err)
 		}
 		p.Since = store.Time(since)

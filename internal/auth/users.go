@@ -21,6 +21,7 @@ import (
 	"jiedai/internal/errs"
 	"jiedai/internal/i18n"
 	"jiedai/internal/namecheck"
+	"jiedai/internal/post"
 	"jiedai/internal/store"
 )
 
@@ -90,6 +91,7 @@ type User struct {
 	Lang         string    `json:"lang,omitempty"`
 	Active       bool      `json:"active"`
 	Roles        []string  `json:"roles"`
+	Posts        []string  `json:"posts,omitempty"` // codes of the posts held now
 	CreatedAt    time.Time `json:"created_at"`
 	passwordHash string
 }
@@ -100,7 +102,7 @@ func (u User) Actor(ip string) access.Actor {
 	if name == "" {
 		name = u.Username
 	}
-	return access.Actor{UserID: u.ID, Username: u.Username, Name: name, Roles: u.Roles, DepartmentID: u.DepartmentID, OrgID: u.OrgID, Lang: u.Lang, IP: ip}
+	return access.Actor{UserID: u.ID, Username: u.Username, Name: name, Roles: u.Roles, Posts: u.Posts, DepartmentID: u.DepartmentID, OrgID: u.OrgID, Lang: u.Lang, IP: ip}
 }
 
 // UserInput is what creating or editing a user takes.
@@ -168,6 +170,7 @@ func scanUser(sc interface{ Scan(...any) error }) (User, error) {
 	return u, err
 }
 
+// loadRoles fills in the users' roles and the posts they hold now.
 func (s *Service) loadRoles(ctx context.Context, q store.Querier, users []User) error {
 	if len(users) == 0 {
 		return nil
@@ -191,7 +194,21 @@ func (s *Service) loadRoles(ctx context.Context, q store.Querier, users []User) 
 		}
 		users[idx[id]].Roles = append(users[idx[id]].Roles, role)
 	}
-	return rows.Err()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	uids := make([]int64, len(users))
+	for i, u := range users {
+		uids[i] = u.ID
+	}
+	held, err := post.CodesHeld(ctx, q, uids, s.Clock.Now())
+	if err != nil {
+		return err
+	}
+	for id, codes := range held {
+		users[idx[id]].Posts = codes
+	}
+	return nil
 }
 
 // Get returns a user by id (internal use: no permission check).

@@ -204,6 +204,8 @@ func (s *Service) checkVenue(a access.Actor, v venue.Venue, in Request) error {
 		from, to := v.OpenFrom, v.OpenTo
 		field, key = "start", "err.booking_closed"
 		args = []any{"from", fmt.Sprintf("%02d:%02d", from/60, from%60), "to", fmt.Sprintf("%02d:%02d", to/60, to%60)}
+	case !v.Seated() && in.Layout != "":
+		field, key = "layout", "err.venue.lift_no_layouts"
 	case v.CapacityFor(in.Layout) < in.Headcount:
 		field, key = "headcount", "err.booking_capacity"
 		args = []any{"capacity", v.CapacityFor(in.Layout)}

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -86,23 +87,26 @@ func (s *Service) AddClientHistory(src HistorySource) {
 
 // Org is a client organisation.
 type Org struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	ShortName  string    `json:"short_name,omitempty"`
-	Industry   string    `json:"industry,omitempty"`
-	Address    string    `json:"address,omitempty"`
-	Phone      string    `json:"phone,omitempty"`
-	Website    string    `json:"website,omitempty"`
-	Notes      string    `json:"notes,omitempty"`
-	MergedInto int64     `json:"merged_into,omitempty"`
-	Contacts   int       `json:"contact_count"`
-	CreatedAt  time.Time `json:"created_at"`
-	UpdatedAt  time.Time `json:"updated_at"`
+	ID         int64          `json:"id"`
+	Name       string         `json:"name"`
+	Kind       string         `json:"kind" enum:"company,rep_office,foreign_company,in_formation,individual" doc:"company 公司, rep_office 代表处, foreign_company 外国公司, in_formation 筹建中的公司, individual 个人"`
+	ShortName  string         `json:"short_name,omitempty"`
+	Industry   string         `json:"industry,omitempty"`
+	Address    string         `json:"address,omitempty"`
+	Phone      string         `json:"phone,omitempty"`
+	Website    string         `json:"website,omitempty"`
+	Notes      string         `json:"notes,omitempty"`
+	Billing    BillingProfile `json:"billing"`
+	MergedInto int64          `json:"merged_into,omitempty"`
+	Contacts   int            `json:"contact_count"`
+	CreatedAt  time.Time      `json:"created_at"`
+	UpdatedAt  time.Time      `json:"updated_at"`
 }
 
 // OrgInput creates or edits an organisation.
 type OrgInput struct {
 	Name      string `json:"name"`
+	Kind      string `json:"kind,omitempty" enum:"company,rep_office,foreign_company,in_formation,individual" doc:"Blank means company"`
 	ShortName string `json:"short_name,omitempty"`
 	Industry  string `json:"industry,omitempty"`
 	Address   string `json:"address,omitempty"`
@@ -157,8 +161,14 @@ func tooLong(l *errs.List, field, v string, max int) {
 
 func (in *OrgInput) validate() error {
 	var l errs.List
-	for _, p := range []*string{&in.Industry, &in.Address, &in.Phone, &in.Website, &in.Notes} {
+	for _, p := range []*string{&in.Kind, &in.Industry, &in.Address, &in.Phone, &in.Website, &in.Notes} {
 		*p = strings.TrimSpace(*p)
+	}
+	if in.Kind == "" {
+		in.Kind = KindCompany
+	}
+	if !slices.Contains(Kinds, in.Kind) {
+		l.Add("kind", "err.invalid")
 	}
 	n := len(l)
 	in.Name = namecheck.Check(&l, "name", in.Name, true, MaxName)
@@ -191,10 +201,16 @@ func (in *ContactInput) validate() error {
 	if in.Phone != "" && !phoneRE.MatchString(in.Phone) {
 		l.Add("phone", "err.client.phone")
 	}
-	if in.Email != "" && (!strings.Contains(in.Email, "@") || utf8.RuneCountInString(in.Email) > 254 || strings.ContainsAny(in.Email, " \t<>")) {
+	if in.Email != "" && !validEmail(in.Email) {
 		l.Add("email", "err.email")
 	}
 	return l.Err()
+}
+
+// validEmail is a light check of an e-mail address: an @, no spaces or
+// angle brackets, at most 254 characters.
+func validEmail(e string) bool {
+	return strings.Contains(e, "@") && utf8.RuneCountInString(e) <= 254 && !strings.ContainsAny(e, " \t<>")
 }
 
 // CanRead reports whether the actor may see an organisation: staff see all,
@@ -213,13 +229,18 @@ func CanWrite(a access.Actor) bool { return a.IsStaff() }
 // CanMerge reports whether the actor may merge duplicates.
 func CanMerge(a access.Actor) bool { return a.Has(access.Office, access.Supervisor) }
 
-const orgCols = `o.id, o.name, o.short_name, o.industry, o.address, o.phone, o.website, o.notes, COALESCE(o.merged_into, 0), o.created_at, o.updated_at,
+const orgCols = `o.id, o.name, o.kind, o.short_name, o.industry, o.address, o.phone, o.website, o.notes,
+	o.bill_title, o.bill_tax_id, o.bill_address_phone, o.bill_bank_account, o.bill_fapiao_type, o.bill_email, o.bill_postal_address,
+	COALESCE(o.merged_into, 0), o.created_at, o.updated_at,
 	(SELECT COUNT(*) FROM client_contacts c WHERE c.org_id = o.id AND c.merged_into IS NULL)`
 
-func scanOrg(sc interface{ Scan(...any) error }) (Org, error) {
+func scanOrg(sc interface{ Scan(...any) error }, extra ...any) (Org, error) {
 	var o Org
 	var c, u int64
-	err := sc.Scan(&o.ID, &o.Name, &o.ShortName, &o.Industry, &o.Address, &o.Phone, &o.Website, &o.Notes, &o.MergedInto, &c, &u, &o.Contacts)
+	b := &o.Billing
+	err := sc.Scan(append([]any{&o.ID, &o.Name, &o.Kind, &o.ShortName, &o.Industry, &o.Address, &o.Phone, &o.Website, &o.Notes,
+		&b.Title, &b.TaxID, &b.AddressPhone, &b.BankAccount, &b.FapiaoType, &b.EFapiaoEmail, &b.PostalAddress,
+		&o.MergedInto, &c, &u, &o.Contacts}, extra...)...)
 	o.CreatedAt, o.UpdatedAt = store.Time(c), store.Time(u)
 	return o, err
 }
@@ -359,13 +380,11 @@ func CreateTx(ctx context.Context, tx store.Querier, now time.Time, a access.Act
 		return 0, err
 	}
 	key := Key(in.Name)
-	if dup, err := findByKey(ctx, tx, key, 0); err != nil {
+	if err := refuseDuplicate(ctx, tx, in, key, 0); err != nil {
 		return 0, err
-	} else if dup.ID != 0 {
-		return 0, errs.Field("name", "err.client.duplicate", "name", dup.Name)
 	}
-	id, err := store.InsertID(ctx, tx, `INSERT INTO client_orgs (name, name_key, short_name, industry, address, phone, website, notes, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.Name, key, in.ShortName, in.Industry, in.Address, in.Phone, in.Website, in.Notes, store.IDOrNil(a.UserID), store.Ms(now), store.Ms(now))
+	id, err := store.InsertID(ctx, tx, `INSERT INTO client_orgs (name, name_key, kind, short_name, industry, address, phone, website, notes, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.Name, key, in.Kind, in.ShortName, in.Industry, in.Address, in.Phone, in.Website, in.Notes, store.IDOrNil(a.UserID), store.Ms(now), store.Ms(now))
 	if err != nil {
 		return 0, fmt.Errorf("insert client org: %w", err)
 	}
@@ -387,13 +406,30 @@ func Ensure(ctx context.Context, tx store.Querier, now time.Time, a access.Actor
 	return CreateTx(ctx, tx, now, a, OrgInput{Name: name})
 }
 
-// findByKey returns the live organisation with the normalised name, other
-// than except (zero Org when none).
+// refuseDuplicate refuses an organisation whose normalised name is another
+// live organisation's. Individuals are exempt both ways: two people may share
+// a name, and a person may share one with a company.
+func refuseDuplicate(ctx context.Context, q store.Querier, in OrgInput, key string, except int64) error {
+	if in.Kind == KindIndividual {
+		return nil
+	}
+	dup, err := findByKey(ctx, q, key, except)
+	if err != nil {
+		return err
+	}
+	if dup.ID != 0 {
+		return errs.Field("name", "err.client.duplicate", "name", dup.Name)
+	}
+	return nil
+}
+
+// findByKey returns the live organisation (not an individual) with the
+// normalised name, other than except (zero Org when none).
 func findByKey(ctx context.Context, q store.Querier, key string, except int64) (Org, error) {
 	if key == "" {
 		return Org{}, nil
 	}
-	o, err := scanOrg(q.QueryRow(ctx, `SELECT `+orgCols+` FROM client_orgs o WHERE o.name_key = ? AND o.merged_into IS NULL AND o.id <> ? ORDER BY o.id LIMIT 1`, key, except))
+	o, err := scanOrg(q.QueryRow(ctx, `SELECT `+orgCols+` FROM client_orgs o WHERE o.name_key = ? AND o.kind <> 'individual' AND o.merged_into IS NULL AND o.id <> ? ORDER BY o.id LIMIT 1`, key, except))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Org{}, nil
 	}
@@ -421,13 +457,11 @@ func (s *Service) Update(ctx context.Context, a access.Actor, id int64, in OrgIn
 			return errs.New(errs.Conflict, "err.client.merged")
 		}
 		key := Key(in.Name)
-		if dup, err := findByKey(ctx, tx, key, id); err != nil {
+		if err := refuseDuplicate(ctx, tx, in, key, id); err != nil {
 			return err
-		} else if dup.ID != 0 {
-			return errs.Field("name", "err.client.duplicate", "name", dup.Name)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE client_orgs SET name = ?, name_key = ?, short_name = ?, industry = ?, address = ?, phone = ?, website = ?, notes = ?, updated_at = ? WHERE id = ?`,
-			in.Name, key, in.ShortName, in.Industry, in.Address, in.Phone, in.Website, in.Notes, store.Ms(now), id); err != nil {
+		if _, err := tx.Exec(ctx, `UPDATE client_orgs SET name = ?, name_key = ?, kind = ?, short_name = ?, industry = ?, address = ?, phone = ?, website = ?, notes = ?, updated_at = ? WHERE id = ?`,
+			in.Name, key, in.Kind, in.ShortName, in.Industry, in.Address, in.Phone, in.Website, in.Notes, store.Ms(now), id); err != nil {
 			return fmt.Errorf("update client org %d: %w", id, err)
 		}
 		return audit.Record(ctx, tx, now, a, EntityOrg, id, "update", before, in)
@@ -476,11 +510,17 @@ func (s *Service) Merge(ctx context.Context, a access.Actor, keepID, dupID int64
 		fill(&merged.Address, dup.Address)
 		fill(&merged.Phone, dup.Phone)
 		fill(&merged.Website, dup.Website)
+		if merged.Billing == (BillingProfile{}) {
+			merged.Billing = dup.Billing
+		}
 		if dup.Notes != "" && !strings.Contains(merged.Notes, dup.Notes) {
 			merged.Notes = strings.TrimSpace(merged.Notes + "\n" + dup.Notes)
 		}
-		if _, err := tx.Exec(ctx, `UPDATE client_orgs SET short_name = ?, industry = ?, address = ?, phone = ?, website = ?, notes = ?, updated_at = ? WHERE id = ?`,
-			merged.ShortName, merged.Industry, merged.Address, merged.Phone, merged.Website, merged.Notes, store.Ms(now), keepID); err != nil {
+		mb := merged.Billing
+		if _, err := tx.Exec(ctx, `UPDATE client_orgs SET short_name = ?, industry = ?, address = ?, phone = ?, website = ?, notes = ?,
+			bill_title = ?, bill_tax_id = ?, bill_address_phone = ?, bill_bank_account = ?, bill_fapiao_type = ?, bill_email = ?, bill_postal_address = ?, updated_at = ? WHERE id = ?`,
+			merged.ShortName, merged.Industry, merged.Address, merged.Phone, merged.Website, merged.Notes,
+			mb.Title, mb.TaxID, mb.AddressPhone, mb.BankAccount, mb.FapiaoType, mb.EFapiaoEmail, mb.PostalAddress, store.Ms(now), keepID); err != nil {
 			return fmt.Errorf("merge into client org %d: %w", keepID, err)
 		}
 		stmts := []string{
@@ -533,12 +573,11 @@ func (s *Service) Duplicates(ctx context.Context, a access.Actor) ([]DuplicatePa
 	var all []row
 	for rows.Next() {
 		var r row
-		var c, u int64
-		if err := rows.Scan(&r.o.ID, &r.o.Name, &r.o.ShortName, &r.o.Industry, &r.o.Address, &r.o.Phone, &r.o.Website, &r.o.Notes, &r.o.MergedInto, &c, &u, &r.o.Contacts, &r.key); err != nil {
+		var err error
+		if r.o, err = scanOrg(rows, &r.key); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("scan client org: %w", err)
 		}
-		r.o.CreatedAt, r.o.UpdatedAt = store.Time(c), store.Time(u)
 		all = append(all, r)
 	}
 	rows.Close()
@@ -552,7 +591,7 @@ func (s *Service) Duplicates(ctx context.Context, a access.Actor) ([]DuplicatePa
 			x, y := all[i], all[j]
 			reason := ""
 			switch {
-			case similarNames(x.key, y.key):
+			case x.o.Kind != KindIndividual && y.o.Kind != KindIndividual && similarNames(x.key, y.key):
 				reason = "name"
 			case x.o.Phone != "" && digits(x.o.Phone) == digits(y.o.Phone):
 				reason = "phone"

@@ -46,6 +46,9 @@ func steps() []step {
 		{"documents", loadDocuments}, // after the client user: it is asked to sign
 		{"billing", loadBilling},
 		{"books", loadBooks}, // after the client user: the portal side of the books
+		{"posts", loadPosts},
+		{"client-profiles", loadClientProfiles},
+		{"resources", loadResources},
 	}
 }
 

@@ -72,17 +72,29 @@ func (r Rule) Expand(start time.Time, duration time.Duration, loc *time.Location
 	}
 
 	var starts []time.Time
+	tooMany := false
 	emit := func(t time.Time) bool {
 		if t.After(horizon) || (!until.IsZero() && dateOf(t).After(until)) {
+			return false
+		}
+		if len(starts) == MaxCount {
+			tooMany = true
 			return false
 		}
 		starts = append(starts, t)
 		return r.Count == 0 || len(starts) < r.Count
 	}
-	if r.Freq == Weekly {
+	switch r.Freq {
+	case Daily:
+		r.daily(start, emit)
+	case Weekly:
 		r.weekly(start, emit)
-	} else {
+	default:
 		r.monthly(start, emit)
+	}
+	if tooMany {
+		// Only daily rules with several hours a day reach this.
+		return nil, fail("until", ReasonTooMany)
 	}
 	if r.Count > 0 && until.IsZero() && len(starts) < r.Count {
 		// The year ended the recurrence before COUNT did. (An UNTIL is at
@@ -102,6 +114,29 @@ func (r Rule) Expand(start time.Time, duration time.Duration, loc *time.Location
 		occs = append(occs, o)
 	}
 	return occs, nil
+}
+
+// daily calls emit for each matching day (and hour) from start onward
+// until emit returns false or a year and a day has passed.
+func (r Rule) daily(start time.Time, emit func(time.Time) bool) {
+	for d := 0; d <= 367; d += r.Interval {
+		if len(r.Hours) == 0 {
+			if !emit(atDay(start, start.Year(), start.Month(), start.Day()+d)) {
+				return
+			}
+			continue
+		}
+		day := time.Date(start.Year(), start.Month(), start.Day()+d, 0, 0, 0, 0, time.UTC)
+		for _, h := range r.Hours {
+			t := wallclock.Forward(day.Year(), day.Month(), day.Day(), h, start.Minute(), start.Location())
+			if t.Before(start) {
+				continue
+			}
+			if !emit(t) {
+				return
+			}
+		}
+	}
 }
 
 // weekly calls emit for each matching date from start's date onward until

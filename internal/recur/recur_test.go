@@ -327,7 +327,12 @@ func TestParseErrors(t *testing.T) {
 	}{
 		{"", "freq", recur.ReasonRequired},
 		{"COUNT=3", "freq", recur.ReasonRequired},
-		{"FREQ=DAILY;COUNT=3", "freq", recur.ReasonUnsupported},
+		{"FREQ=HOURLY;COUNT=3", "freq", recur.ReasonUnsupported},
+		{"FREQ=WEEKLY;BYHOUR=8;COUNT=3", "byhour", recur.ReasonUnsupported},
+		{"FREQ=DAILY;BYHOUR=24;COUNT=3", "byhour", recur.ReasonInvalid},
+		{"FREQ=DAILY;BYHOUR=8,8;COUNT=3", "byhour", recur.ReasonInvalid},
+		{"FREQ=DAILY;BYDAY=MO;COUNT=3", "byday", recur.ReasonUnsupported},
+		{"FREQ=DAILY;INTERVAL=32;COUNT=3", "interval", recur.ReasonTooFar},
 		{"FREQ=SOMETIMES;COUNT=3", "freq", recur.ReasonInvalid},
 		{"FREQ=WEEKLY", "until", recur.ReasonRequired},
 		{"FREQ=WEEKLY;COUNT=501", "count", recur.ReasonTooMany},

@@ -7,12 +7,18 @@
 //	FREQ=MONTHLY;BYMONTHDAY=15;COUNT=6
 //	FREQ=MONTHLY;BYDAY=2TU;UNTIL=20261231
 //	FREQ=MONTHLY;BYDAY=-1FR;COUNT=12;X-SKIP-HOLIDAYS=TRUE
+//	FREQ=DAILY;INTERVAL=2;COUNT=30;X-SKIP-HOLIDAYS=TRUE
+//	FREQ=DAILY;BYHOUR=8,10,12,14,16;UNTIL=20261231
 //
 // Supported parts (names and values are case-insensitive, any order, each
 // at most once, an optional "RRULE:" prefix is ignored):
 //
-//   - FREQ: WEEKLY or MONTHLY (required).
-//   - INTERVAL: 1-52 weeks or 1-12 months (default 1).
+//   - FREQ: DAILY, WEEKLY or MONTHLY (required).
+//   - INTERVAL: 1-31 days, 1-52 weeks or 1-12 months (default 1).
+//   - BYHOUR: daily only, a list of distinct hours 0-23 at which each day's
+//     occurrences start (at the start's minute), e.g. patrols every two
+//     hours; default the start's hour. Hours before the start on its first
+//     day are left out.
 //   - BYDAY: weekly, a list of distinct days MO,TU,WE,TH,FR,SA,SU (default
 //     the start's weekday); monthly, exactly one day with ordinal 1-4 or
 //     -1 for the last, e.g. 2TU or -1FR.
@@ -39,6 +45,7 @@ import (
 
 // Frequencies.
 const (
+	Daily   = "daily"
 	Weekly  = "weekly"
 	Monthly = "monthly"
 )
@@ -52,6 +59,7 @@ const (
 // Limits on rules.
 const (
 	MaxCount           = 500
+	MaxDailyInterval   = 31
 	MaxWeeklyInterval  = 52
 	MaxMonthlyInterval = 12
 )
@@ -67,7 +75,7 @@ const (
 
 // Error is a rule or expansion error. Field names the offending part in
 // lower case ("freq", "interval", "byday", "bymonthday", "monthly_by",
-// "until", "count", "wkst", "x-skip-holidays", "start", "duration", or
+// "until", "count", "wkst", "byhour", "x-skip-holidays", "start", "duration", or
 // "rule" for the whole text); a missing end (neither UNTIL nor COUNT) is
 // reported on "until". Reason is one of the Reason constants.
 type Error struct {
@@ -86,8 +94,11 @@ func fail(field, reason string) error {
 
 // Rule is a recurrence rule. The zero value is not valid; see Validate.
 type Rule struct {
-	Freq     string // Weekly or Monthly
-	Interval int    // every N weeks or months, ≥ 1
+	Freq     string // Daily, Weekly or Monthly
+	Interval int    // every N days, weeks or months, ≥ 1
+	// Hours are the hours of the day of daily rules' occurrences, ascending
+	// (empty means the start's hour).
+	Hours []int
 	// Weekdays are the chosen days for weekly rules (empty means the
 	// start's weekday) and exactly one day for monthly ByWeekday rules.
 	Weekdays  []time.Weekday
@@ -118,8 +129,8 @@ func Parse(s string) (Rule, error) {
 		}
 		field := strings.ToLower(key)
 		switch key {
-		case "FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "UNTIL", "COUNT", "WKST", "X-SKIP-HOLIDAYS":
-		case "BYSECOND", "BYMINUTE", "BYHOUR", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "RSCALE", "SKIP":
+		case "FREQ", "INTERVAL", "BYDAY", "BYMONTHDAY", "BYHOUR", "UNTIL", "COUNT", "WKST", "X-SKIP-HOLIDAYS":
+		case "BYSECOND", "BYMINUTE", "BYYEARDAY", "BYWEEKNO", "BYMONTH", "BYSETPOS", "RSCALE", "SKIP":
 			return Rule{}, fail(field, ReasonUnsupported)
 		default:
 			return Rule{}, fail("rule", ReasonInvalid)
@@ -132,13 +143,15 @@ func Parse(s string) (Rule, error) {
 
 	r := Rule{Interval: 1}
 	switch f := parts["FREQ"]; f {
+	case "DAILY":
+		r.Freq = Daily
 	case "WEEKLY":
 		r.Freq = Weekly
 	case "MONTHLY":
 		r.Freq = Monthly
 	case "":
 		return Rule{}, fail("freq", ReasonRequired)
-	case "SECONDLY", "MINUTELY", "HOURLY", "DAILY", "YEARLY":
+	case "SECONDLY", "MINUTELY", "HOURLY", "YEARLY":
 		return Rule{}, fail("freq", ReasonUnsupported)
 	default:
 		return Rule{}, fail("freq", ReasonInvalid)
@@ -180,9 +193,29 @@ func Parse(s string) (Rule, error) {
 		}
 	}
 
+	if v, ok := parts["BYHOUR"]; ok {
+		if r.Freq != Daily {
+			return Rule{}, fail("byhour", ReasonUnsupported)
+		}
+		for _, item := range strings.Split(v, ",") {
+			n, err := parseUint(item)
+			if err != nil || n > 23 {
+				return Rule{}, fail("byhour", ReasonInvalid)
+			}
+			r.Hours = append(r.Hours, n)
+		}
+		slices.Sort(r.Hours)
+	}
 	byday, hasByday := parts["BYDAY"]
 	monthday, hasMonthday := parts["BYMONTHDAY"]
 	switch r.Freq {
+	case Daily:
+		if hasByday {
+			return Rule{}, fail("byday", ReasonUnsupported)
+		}
+		if hasMonthday {
+			return Rule{}, fail("bymonthday", ReasonInvalid)
+		}
 	case Weekly:
 		if hasMonthday {
 			return Rule{}, fail("bymonthday", ReasonInvalid)
@@ -256,15 +289,18 @@ func parseDay(s string) (ord int, wd time.Weekday, err error) {
 // not check UNTIL against a start date; Expand does.
 func (r Rule) Validate() error {
 	switch r.Freq {
-	case Weekly, Monthly:
+	case Daily, Weekly, Monthly:
 	case "":
 		return fail("freq", ReasonRequired)
 	default:
 		return fail("freq", ReasonInvalid)
 	}
 	maxInterval := MaxWeeklyInterval
-	if r.Freq == Monthly {
+	switch r.Freq {
+	case Monthly:
 		maxInterval = MaxMonthlyInterval
+	case Daily:
+		maxInterval = MaxDailyInterval
 	}
 	switch {
 	case r.Interval < 1:
@@ -292,6 +328,22 @@ func (r Rule) Validate() error {
 		}
 	}
 
+	for i, h := range r.Hours {
+		if r.Freq != Daily || h < 0 || h > 23 || (i > 0 && h <= r.Hours[i-1]) {
+			return fail("byhour", ReasonInvalid)
+		}
+	}
+	if r.Freq == Daily {
+		switch {
+		case len(r.Weekdays) != 0 || r.Ordinal != 0:
+			return fail("byday", ReasonInvalid)
+		case r.MonthlyBy != "":
+			return fail("monthly_by", ReasonInvalid)
+		case r.MonthDay != 0:
+			return fail("bymonthday", ReasonInvalid)
+		}
+		return nil
+	}
 	if r.Freq == Weekly {
 		switch {
 		case r.MonthlyBy != "":
@@ -356,6 +408,15 @@ func (r Rule) String() string {
 	}
 	if r.MonthDay != 0 {
 		fmt.Fprintf(&b, ";BYMONTHDAY=%d", r.MonthDay)
+	}
+	if len(r.Hours) > 0 {
+		b.WriteString(";BYHOUR=")
+		for i, h := range r.Hours {
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.WriteString(strconv.Itoa(h))
+		}
 	}
 	if r.Until != "" {
 		b.WriteString(";UNTIL=" + strings.ReplaceAll(r.Until, "-", ""))

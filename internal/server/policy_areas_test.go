@@ -569,6 +569,7 @@ func areaPolicy() []rule {
 		bookingStepsPolicy(),
 		billingPolicy(),
 		billingFapiaoPolicy(),
+		engines2Policy(),
 	} {
 		out = append(out, part...)
 	}

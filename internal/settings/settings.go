@@ -20,6 +20,7 @@ import (
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
 	"jiedai/internal/store"
+	"jiedai/internal/workday"
 )
 
 // AuditEntity is the entity name of settings in the audit log.
@@ -127,6 +128,26 @@ type Site struct {
 	// https://jiedai.example.cn; links in e-mail and robot messages start
 	// with it. Empty leaves them relative.
 	BaseURL string `json:"base_url,omitempty"`
+	// Office hours ("HH:MM") for limits in working hours (X-07): blank
+	// start and end mean workday.DefaultOfficeHours (09:00–18:00, lunch
+	// 12:00–13:00); a blank lunch break with a start and end means none.
+	OfficeStart string `json:"office_start,omitempty"`
+	OfficeEnd   string `json:"office_end,omitempty"`
+	LunchStart  string `json:"lunch_start,omitempty"`
+	LunchEnd    string `json:"lunch_end,omitempty"`
+}
+
+// OfficeHours are the site's office hours (the default when not set or,
+// for data saved before they were checked, not valid).
+func (s Site) OfficeHours() workday.OfficeHours {
+	if s.OfficeStart == "" && s.OfficeEnd == "" {
+		return workday.DefaultOfficeHours
+	}
+	h, err := workday.ParseOfficeHours(s.OfficeStart, s.OfficeEnd, s.LunchStart, s.LunchEnd)
+	if err != nil {
+		return workday.DefaultOfficeHours
+	}
+	return h
 }
 
 // Defaults of a site never configured.
@@ -192,6 +213,18 @@ func SaveSite(ctx context.Context, q store.Querier, now time.Time, a access.Acto
 	s.BaseURL = strings.TrimRight(strings.TrimSpace(s.BaseURL), "/")
 	if !ValidBaseURL(s.BaseURL) {
 		l.Add("base_url", "err.settings.base_url")
+	}
+	for _, p := range []*string{&s.OfficeStart, &s.OfficeEnd, &s.LunchStart, &s.LunchEnd} {
+		*p = strings.TrimSpace(*p)
+	}
+	if s.OfficeStart != "" || s.OfficeEnd != "" || s.LunchStart != "" || s.LunchEnd != "" {
+		if _, err := workday.ParseOfficeHours(s.OfficeStart, s.OfficeEnd, s.LunchStart, s.LunchEnd); err != nil {
+			field := "office_hours"
+			if e, ok := err.(*workday.OfficeHoursError); ok {
+				field = map[string]string{"start": "office_start", "end": "office_end", "lunch_start": "lunch_start", "lunch_end": "lunch_end"}[e.Field]
+			}
+			l.Add(field, "err.settings.office_hours")
+		}
 	}
 	if err := l.Err(); err != nil {
 		return Site{}, err

@@ -25,6 +25,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/audit"
 	"jiedai/internal/errs"
+	"jiedai/internal/post"
 	"jiedai/internal/store"
 	"jiedai/internal/wallclock"
 	"jiedai/internal/workday"
@@ -65,6 +66,7 @@ type Task struct {
 	AssistantID  int64     `json:"assistant_id,omitempty"`
 	DepartmentID int64     `json:"department_id,omitempty"` // department queue
 	Role         string    `json:"role,omitempty"`          // role queue
+	Post         string    `json:"post,omitempty"`          // post queue (岗位 code, package post)
 	DueAt        time.Time `json:"due_at,omitzero"`
 	Progress     int       `json:"progress"`
 	Status       string    `json:"status"`
@@ -89,7 +91,7 @@ func (t Task) Overdue(now time.Time) bool {
 }
 
 // Input is what creating a task takes. A task needs an owner, a department
-// queue or a role queue (or several).
+// queue, a role queue or a post queue (or several).
 type Input struct {
 	Kind         string
 	Entity       string
@@ -101,6 +103,7 @@ type Input struct {
 	AssistantID  int64
 	DepartmentID int64
 	Role         string
+	Post         string
 	DueAt        time.Time
 	AutoAccept   bool
 	Link         string
@@ -129,8 +132,16 @@ func (in *Input) validate(ctx context.Context, q store.Querier) error {
 	if in.Role != "" && (!access.ValidRole(in.Role) || in.Role == access.Client) {
 		l.Add("role", "err.unknown_role", "role", in.Role)
 	}
-	if in.OwnerID == 0 && in.DepartmentID == 0 && in.Role == "" {
+	if in.OwnerID == 0 && in.DepartmentID == 0 && in.Role == "" && in.Post == "" {
 		l.Add("owner_id", "err.task.no_assignee")
+	}
+	if in.Post != "" {
+		if err := post.Exists(ctx, q, "post", in.Post); err != nil {
+			if errs.As(err).Kind == errs.Internal {
+				return err
+			}
+			l = append(l, errs.As(err))
+		}
 	}
 	if in.AssistantID != 0 && in.AssistantID == in.OwnerID {
 		l.Add("assistant_id", "err.task.same_person")
@@ -198,9 +209,9 @@ func Create(ctx context.Context, q store.Querier, now time.Time, a access.Actor,
 		return Task{}, err
 	}
 	ms := store.Ms(now)
-	id, err := store.InsertID(ctx, q, `INSERT INTO tasks (kind, entity, entity_id, parent_id, title, description, owner_id, assistant_id, department_id, role, due_at, progress, status, auto_accept, link, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
+	id, err := store.InsertID(ctx, q, `INSERT INTO tasks (kind, entity, entity_id, parent_id, title, description, owner_id, assistant_id, department_id, role, post, due_at, progress, status, auto_accept, link, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)`,
 		in.Kind, in.Entity, in.EntityID, store.IDOrNil(in.ParentID), in.Title, in.Description, store.IDOrNil(in.OwnerID), store.IDOrNil(in.AssistantID),
-		store.IDOrNil(in.DepartmentID), in.Role, store.MsOrNil(in.DueAt), StatusOpen, in.AutoAccept, in.Link, store.IDOrNil(a.UserID), ms, ms)
+		store.IDOrNil(in.DepartmentID), in.Role, in.Post, store.MsOrNil(in.DueAt), StatusOpen, in.AutoAccept, in.Link, store.IDOrNil(a.UserID), ms, ms)
 	if err != nil {
 		return Task{}, fmt.Errorf("insert task: %w", err)
 	}
@@ -250,13 +261,13 @@ func atTimeOfDay(d time.Time, at string, loc *time.Location) (time.Time, error) 
 	return wallclock.OnForward(d, hm.Hour(), hm.Minute(), loc).UTC(), nil
 }
 
-const cols = `id, kind, entity, entity_id, COALESCE(parent_id, 0), title, description, COALESCE(owner_id, 0), COALESCE(assistant_id, 0), COALESCE(department_id, 0), role, due_at, progress, status, auto_accept, result, feedback, link, COALESCE(created_by, 0), created_at, updated_at, submitted_at, closed_at`
+const cols = `id, kind, entity, entity_id, COALESCE(parent_id, 0), title, description, COALESCE(owner_id, 0), COALESCE(assistant_id, 0), COALESCE(department_id, 0), role, post, due_at, progress, status, auto_accept, result, feedback, link, COALESCE(created_by, 0), created_at, updated_at, submitted_at, closed_at`
 
 func scan(sc interface{ Scan(...any) error }) (Task, error) {
 	var t Task
 	var due, submitted, closed sql.NullInt64
 	var created, updated int64
-	err := sc.Scan(&t.ID, &t.Kind, &t.Entity, &t.EntityID, &t.ParentID, &t.Title, &t.Description, &t.OwnerID, &t.AssistantID, &t.DepartmentID, &t.Role,
+	err := sc.Scan(&t.ID, &t.Kind, &t.Entity, &t.EntityID, &t.ParentID, &t.Title, &t.Description, &t.OwnerID, &t.AssistantID, &t.DepartmentID, &t.Role, &t.Post,
 		&due, &t.Progress, &t.Status, &t.AutoAccept, &t.Result, &t.Feedback, &t.Link, &t.CreatedBy, &created, &updated, &submitted, &closed)
 	t.DueAt, t.SubmittedAt, t.ClosedAt = store.NullMs(due), store.NullMs(submitted), store.NullMs(closed)
 	t.CreatedAt, t.UpdatedAt = store.Time(created), store.Time(updated)
@@ -280,6 +291,7 @@ type Filter struct {
 	OwnerID      int64
 	DepartmentID int64
 	Role         string
+	Post         string
 	Kind         string
 	Status       []string
 	Overdue      bool      // due before Now and not yet submitted
@@ -311,6 +323,9 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Task, error) {
 	}
 	if f.Role != "" {
 		add("role = ?", f.Role)
+	}
+	if f.Post != "" {
+		add("post = ?", f.Post)
 	}
 	if f.Kind != "" {
 		add("kind = ?", f.Kind)
@@ -360,7 +375,7 @@ func list(ctx context.Context, q store.Querier, query string, args ...any) ([]Ta
 }
 
 // DueFor returns the active tasks due before until that are the actor's:
-// owned or assisted, or unassigned in the actor's department or role
+// owned or assisted, or unassigned in the actor's department, role or post
 // queue. Earliest due (so overdue) first.
 func DueFor(ctx context.Context, q store.Querier, a access.Actor, until time.Time) ([]Task, error) {
 	if a.UserID == 0 {
@@ -388,6 +403,13 @@ func DueFor(ctx context.Context, q store.Querier, a access.Actor, until time.Tim
 			roles[i] = r
 		}
 		branch("owner_id IS NULL AND role IN ("+store.Placeholders(len(a.Roles))+")", roles...)
+	}
+	if len(a.Posts) > 0 {
+		posts := make([]any, len(a.Posts))
+		for i, p := range a.Posts {
+			posts[i] = p
+		}
+		branch("owner_id IS NULL AND post IN ("+store.Placeholders(len(a.Posts))+")", posts...)
 	}
 	return list(ctx, q, strings.Join(branches, " UNION ")+` ORDER BY due_at, id LIMIT 500`, args...)
 }
@@ -424,12 +446,12 @@ func managerOf(ctx context.Context, q store.Querier, dept int64) (int64, error) 
 
 // CanWork reports whether the actor may update progress and submit: the
 // owner or assistant; for an unassigned task, members of its department
-// queue and holders of its queue role; and everyone who may review it.
+// queue and holders of its queue role or post; and everyone who may review it.
 func CanWork(ctx context.Context, q store.Querier, a access.Actor, t Task) (bool, error) {
 	if a.UserID != 0 && (a.UserID == t.OwnerID || a.UserID == t.AssistantID) {
 		return true, nil
 	}
-	if t.OwnerID == 0 && a.UserID != 0 && ((t.DepartmentID != 0 && a.DepartmentID == t.DepartmentID) || (t.Role != "" && a.Has(t.Role))) {
+	if t.OwnerID == 0 && a.UserID != 0 && ((t.DepartmentID != 0 && a.DepartmentID == t.DepartmentID) || (t.Role != "" && a.Has(t.Role)) || a.HoldsPost(t.Post)) {
 		return true, nil
 	}
 	return CanReview(ctx, q, a, t)
@@ -614,7 +636,7 @@ func Assign(ctx context.Context, q store.Querier, now time.Time, a access.Actor,
 		}
 	}
 	var l errs.List
-	if ownerID == 0 && t.DepartmentID == 0 && t.Role == "" {
+	if ownerID == 0 && t.DepartmentID == 0 && t.Role == "" && t.Post == "" {
 		l.Add("owner_id", "err.task.no_assignee")
 	}
 	if assistantID != 0 && assistantID == ownerID {

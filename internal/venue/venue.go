@@ -35,10 +35,18 @@ const (
 	KindTraining    = "training"
 	KindReception   = "reception"
 	KindOther       = "other"
+	// Bookable resources that are not meeting rooms, through the
+	// same booking engine and its no-overlap guarantee.
+	KindOffice      = "office"       // 临时办公室, rented by the hour, half day or day
+	KindServiceLift = "service_lift" // 货梯, booked for a move: no seating layouts
 )
 
 // Kinds lists the venue kinds in display order.
-var Kinds = []string{KindMeetingRoom, KindMultiHall, KindNegotiation, KindTraining, KindReception, KindOther}
+var Kinds = []string{KindMeetingRoom, KindMultiHall, KindNegotiation, KindTraining, KindReception, KindOffice, KindServiceLift, KindOther}
+
+// Seated reports whether the venue is arranged in seating layouts (every
+// kind but the service lift).
+func (v Venue) Seated() bool { return v.Kind != KindServiceLift }
 
 // Layouts of the seating.
 const (
@@ -317,6 +325,8 @@ func (in *Input) normalize() error {
 	for name, c := range map[string]int{"cap_boardroom": in.Capacities.Boardroom, "cap_theatre": in.Capacities.Theatre, "cap_classroom": in.Capacities.Classroom, "cap_ushape": in.Capacities.UShape} {
 		if c < 0 || c > MaxCapacity {
 			l.Add(name, "err.venue_capacity", "max", MaxCapacity)
+		} else if c > 0 && in.Kind == KindServiceLift {
+			l.Add(name, "err.venue.lift_no_layouts")
 		}
 	}
 	eq := []string{}

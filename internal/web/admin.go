@@ -1,6 +1,7 @@
 package web
 
 import (
+	"jiedai/internal/post"
 	"net/http"
 	"strconv"
 	"strings"
@@ -64,6 +65,7 @@ type userFormData struct {
 	Depts []auth.Department
 	Names map[int64]string
 	Orgs  []client.Org // for a client user's organisation
+	Posts []post.Holding
 }
 
 func (s *Server) userFormPage(r *http.Request, a access.Actor, id int64) (*Page, error) {
@@ -79,7 +81,13 @@ func (s *Server) userFormPage(r *http.Request, a access.Actor, id int64) (*Page,
 	if id != 0 {
 		title = "users.edit"
 	}
-	return s.newPage(r, title, "admin", &userFormData{ID: id, Roles: access.AllRoles, Depts: depts, Names: names, Orgs: orgs}), nil
+	d := &userFormData{ID: id, Roles: access.AllRoles, Depts: depts, Names: names, Orgs: orgs}
+	if id != 0 {
+		if d.Posts, err = s.app.Posts.UserPosts(r.Context(), a, id); err != nil {
+			return nil, err
+		}
+	}
+	return s.newPage(r, title, "admin", d), nil
 }
 
 func (s *Server) userForm(w http.ResponseWriter, r *http.Request, a access.Actor) {

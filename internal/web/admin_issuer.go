@@ -7,6 +7,7 @@ import (
 	"jiedai/internal/access"
 	"jiedai/internal/settings"
 	"jiedai/internal/store"
+	"jiedai/internal/workday"
 )
 
 // The issuer of client documents (letterhead, bank account, seal) and the
@@ -33,7 +34,13 @@ func (s *Server) settingsForm(r *http.Request) (url.Values, int64, error) {
 	if err != nil {
 		return nil, 0, err
 	}
+	if site.OfficeStart == "" && site.OfficeEnd == "" {
+		oh := site.OfficeHours() // the defaults in force, shown as such
+		site.OfficeStart, site.OfficeEnd = workday.Clock(oh.Start), workday.Clock(oh.End)
+		site.LunchStart, site.LunchEnd = workday.Clock(oh.LunchStart), workday.Clock(oh.LunchEnd)
+	}
 	return url.Values{"name": {site.Name}, "time_zone": {site.TimeZone}, "currency": {site.Currency}, "base_url": {site.BaseURL},
+		"office_start": {site.OfficeStart}, "office_end": {site.OfficeEnd}, "lunch_start": {site.LunchStart}, "lunch_end": {site.LunchEnd},
 		"issuer_name": {is.Name}, "issuer_name_en": {is.NameEn}, "issuer_address": {is.Address}, "issuer_phone": {is.Phone},
 		"issuer_bank": {is.Bank}, "issuer_account": {is.Account},
 		"visit_address": {d.Address}, "map_url": {d.MapURL}, "visit_parking": {d.Parking}, "visit_phone": {d.Phone}}, is.SealID, nil

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"path"
 	"strings"
+	"time"
 
 	"jiedai/internal/attachment"
 	"jiedai/internal/errs"
@@ -33,13 +34,17 @@ func (s *Server) routesAdminSettings(mux *http.ServeMux) {
 // siteSettingsData tells the settings page which public URL links use
 // and whether the --base-url flag overrides the one saved here.
 type siteSettingsData struct {
-	PublicURL string // "" when unset: links in messages are relative
-	Override  string // the --base-url flag, "" when not given
-	SealID    int64  // the issuer's seal image, 0 for none
+	PublicURL string    // "" when unset: links in messages are relative
+	Override  string    // the --base-url flag, "" when not given
+	SealID    int64     // the issuer's seal image, 0 for none
+	Hours     string    // the office hours in force, e.g. "09:00–12:00, 13:00–18:00"
+	Example   time.Time // when 8 working hours from now fall due, shown beside the limit
 }
 
 func (s *Server) siteSettingsPage(r *http.Request) *Page {
-	d := &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL}
+	oh := s.app.Site(r.Context()).OfficeHours()
+	d := &siteSettingsData{PublicURL: s.app.PublicURL(r.Context()), Override: s.app.Config.BaseURL,
+		Hours: oh.String(), Example: s.app.Calendar.AddWorkingHours(s.app.Clock.Now(), 8*time.Hour, oh)}
 	if is, err := settings.GetIssuer(r.Context(), s.app.DB); err == nil {
 		d.SealID = is.SealID
 	}
@@ -64,6 +69,7 @@ func (s *Server) siteSettingsSave(w http.ResponseWriter, r *http.Request, a acce
 			return err
 		}
 		cur.Name, cur.TimeZone, cur.Currency, cur.BaseURL = f.Get("name"), f.Get("time_zone"), f.Get("currency"), f.Get("base_url")
+		cur.OfficeStart, cur.OfficeEnd, cur.LunchStart, cur.LunchEnd = f.Get("office_start"), f.Get("office_end"), f.Get("lunch_start"), f.Get("lunch_end")
 		_, err = settings.SaveSite(r.Context(), tx, s.app.Clock.Now(), a, cur)
 		return err
 	})

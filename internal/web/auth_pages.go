@@ -1,6 +1,7 @@
 package web
 
 import (
+	"jiedai/internal/post"
 	"net/http"
 	"strconv"
 	"strings"
@@ -145,6 +146,7 @@ type accountData struct {
 	NewToken string
 	Prefs    notify.Prefs
 	HasEmail bool
+	Posts    []post.Holding // the posts (岗位) the user holds, held or will hold
 }
 
 func (s *Server) accountPage(r *http.Request, a access.Actor) (*Page, error) {
@@ -160,7 +162,13 @@ func (s *Server) accountPage(r *http.Request, a access.Actor) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.newPage(r, "account.title", "account", &accountData{Now: s.app.Clock.Now(), Tokens: toks, Prefs: prefs, HasEmail: u.Email != ""}), nil
+	d := &accountData{Now: s.app.Clock.Now(), Tokens: toks, Prefs: prefs, HasEmail: u.Email != ""}
+	if a.IsStaff() {
+		if d.Posts, err = s.app.Posts.UserPosts(r.Context(), a, a.UserID); err != nil {
+			return nil, err
+		}
+	}
+	return s.newPage(r, "account.title", "account", d), nil
 }
 
 func (s *Server) account(w http.ResponseWriter, r *http.Request, a access.Actor) {

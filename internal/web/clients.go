@@ -20,6 +20,7 @@ func (s *Server) routesClients(mux *http.ServeMux) {
 	mux.HandleFunc("GET /clients/{id}/edit", s.authed(s.clForm))
 	mux.HandleFunc("POST /clients/{id}/edit", s.authed(s.clSave))
 	mux.HandleFunc("POST /clients/{id}/merge", s.authed(s.clMerge))
+	mux.HandleFunc("POST /clients/{id}/billing", s.authed(s.clSaveBilling))
 	mux.HandleFunc("POST /clients/{id}/contacts", s.authed(s.clSaveContact))
 	mux.HandleFunc("POST /clients/{id}/contacts/{c}", s.authed(s.clSaveContact))
 	mux.HandleFunc("POST /clients/{id}/contacts/{c}/merge", s.authed(s.clMergeContact))
@@ -55,11 +56,14 @@ func (s *Server) clList(w http.ResponseWriter, r *http.Request, a access.Actor) 
 	s.render(w, r, http.StatusOK, "clients_list", p)
 }
 
-type clFormData struct{ ID int64 }
+type clFormData struct {
+	ID    int64
+	Kinds []string
+}
 
 func (s *Server) clForm(w http.ResponseWriter, r *http.Request, a access.Actor) {
 	id := pathInt(r, "id")
-	p := s.newPage(r, "client.new", "clients", &clFormData{ID: id})
+	p := s.newPage(r, "client.new", "clients", &clFormData{ID: id, Kinds: client.Kinds})
 	if id != 0 {
 		o, err := s.app.Clients.Get(r.Context(), a, id)
 		if err != nil {
@@ -67,13 +71,13 @@ func (s *Server) clForm(w http.ResponseWriter, r *http.Request, a access.Actor) 
 			return
 		}
 		p.Title = p.L.T("client.edit")
-		p.Form = url.Values{"name": {o.Name}, "short_name": {o.ShortName}, "industry": {o.Industry}, "address": {o.Address}, "phone": {o.Phone}, "website": {o.Website}, "notes": {o.Notes}}
+		p.Form = url.Values{"name": {o.Name}, "kind": {o.Kind}, "short_name": {o.ShortName}, "industry": {o.Industry}, "address": {o.Address}, "phone": {o.Phone}, "website": {o.Website}, "notes": {o.Notes}}
 	}
 	s.render(w, r, http.StatusOK, "clients_form", p)
 }
 
 func orgInput(f url.Values) client.OrgInput {
-	return client.OrgInput{Name: f.Get("name"), ShortName: f.Get("short_name"), Industry: f.Get("industry"), Address: f.Get("address"), Phone: f.Get("phone"), Website: f.Get("website"), Notes: f.Get("notes")}
+	return client.OrgInput{Name: f.Get("name"), Kind: f.Get("kind"), ShortName: f.Get("short_name"), Industry: f.Get("industry"), Address: f.Get("address"), Phone: f.Get("phone"), Website: f.Get("website"), Notes: f.Get("notes")}
 }
 
 func (s *Server) clSave(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -91,7 +95,7 @@ func (s *Server) clSave(w http.ResponseWriter, r *http.Request, a access.Actor) 
 		if id != 0 {
 			title = "client.edit"
 		}
-		s.fail(w, r, err, "clients_form", s.newPage(r, title, "clients", &clFormData{ID: id}))
+		s.fail(w, r, err, "clients_form", s.newPage(r, title, "clients", &clFormData{ID: id, Kinds: client.Kinds}))
 		return
 	}
 	redirect(w, r, "/clients/"+strconv.FormatInt(o.ID, 10), "saved")
@@ -105,8 +109,13 @@ type clDetailData struct {
 	CanEdit  bool
 	CanMerge bool
 	CanErase bool
-	Others   []client.Org
-	EditID   int64
+	// CanBill: the reader may edit the billing profile (staff, the org's client users).
+	CanBill     bool
+	FapiaoTypes []string
+	Bill        client.BillingProfile // the profile form's values: the org's, or those just posted
+	BillOpen    bool                  // the profile form is open (a posted profile came back with errors)
+	Others      []client.Org
+	EditID      int64
 }
 
 func (s *Server) clDetailPage(r *http.Request, a access.Actor, id int64) (*Page, error) {
@@ -115,7 +124,8 @@ func (s *Server) clDetailPage(r *http.Request, a access.Actor, id int64) (*Page,
 	if err != nil {
 		return nil, err
 	}
-	d := &clDetailData{Org: o, CanEdit: client.CanWrite(a) && o.MergedInto == 0, CanMerge: client.CanMerge(a) && o.MergedInto == 0, CanErase: client.CanErase(a)}
+	d := &clDetailData{Org: o, CanEdit: client.CanWrite(a) && o.MergedInto == 0, CanMerge: client.CanMerge(a) && o.MergedInto == 0, CanErase: client.CanErase(a),
+		CanBill: client.CanEditBilling(a, o.ID) && o.MergedInto == 0, FapiaoTypes: client.FapiaoTypes}
 	if o.MergedInto != 0 {
 		if d.Merged, err = s.app.Clients.Get(ctx, a, o.MergedInto); err != nil {
 			return nil, err
@@ -137,6 +147,10 @@ func (s *Server) clDetailPage(r *http.Request, a access.Actor, id int64) (*Page,
 				d.Others = append(d.Others, x)
 			}
 		}
+	}
+	d.Bill = o.Billing
+	if r.Method == http.MethodPost && r.PostForm.Has("fapiao_type") {
+		d.Bill, d.BillOpen = billingForm(r.PostForm), true
 	}
 	d.EditID = formID(r.URL.Query(), "contact")
 	p := s.newPage(r, "", "clients", d)
@@ -184,6 +198,24 @@ func (s *Server) clSaveContact(w http.ResponseWriter, r *http.Request, a access.
 		_, err = s.app.Clients.UpdateContact(r.Context(), a, cid, in)
 	}
 	if err != nil {
+		s.clDetailFail(w, r, a, id, err)
+		return
+	}
+	redirect(w, r, "/clients/"+strconv.FormatInt(id, 10), "saved")
+}
+
+// billingForm reads the billing profile form.
+func billingForm(f url.Values) client.BillingProfile {
+	return client.BillingProfile{Title: f.Get("bill_title"), TaxID: f.Get("tax_id"), AddressPhone: f.Get("address_phone"), BankAccount: f.Get("bank_account"),
+		FapiaoType: f.Get("fapiao_type"), EFapiaoEmail: f.Get("efapiao_email"), PostalAddress: f.Get("postal_address")}
+}
+
+// clSaveBilling keeps the organisation's billing profile (开票信息).
+func (s *Server) clSaveBilling(w http.ResponseWriter, r *http.Request, a access.Actor) {
+	_ = r.ParseForm()
+	f := r.PostForm
+	id := pathInt(r, "id")
+	if _, err := s.app.Clients.UpdateBilling(r.Context(), a, id, billingForm(f)); err != nil {
 		s.clDetailFail(w, r, a, id, err)
 		return
 	}

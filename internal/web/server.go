@@ -87,6 +87,7 @@ func (s *Server) Handler() http.Handler {
 	s.routesToday(mux)
 	s.routesAdmin(mux)
 	s.routesClients(mux)
+	s.routesPosts(mux)
 	s.routesReception(mux)
 	s.routesBooking(mux)
 	s.routesMeetings(mux)
