@@ -70,7 +70,7 @@ func (s *Server) bkFapiaoList(w http.ResponseWriter, r *http.Request, a access.A
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "books_fapiao_list", s.newPage(r, "books.fapiao.title", "books", &bkFapiaoListData{List: list, Status: st, Statuses: billing.FapiaoStatuses}))
+	s.render(w, r, http.StatusOK, "books_fapiao_list", s.newPage(r, "books.fapiao.title", "billing", &bkFapiaoListData{List: list, Status: st, Statuses: billing.FapiaoStatuses}))
 }
 
 type bkFapiaoFormData struct {
@@ -114,7 +114,7 @@ func bkNav(a access.Actor) string {
 	if a.IsClient() {
 		return "portal-billing"
 	}
-	return "books"
+	return "billing"
 }
 
 func (s *Server) bkFapiaoForm(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -271,7 +271,7 @@ func (s *Server) bkCreditsPage(r *http.Request, a access.Actor) (*Page, error) {
 			d.Decidable[k.ID] = true
 		}
 	}
-	return s.newPage(r, "books.credits.title", "books", d), nil
+	return s.newPage(r, "books.credits.title", "billing", d), nil
 }
 
 func (s *Server) bkCredits(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -328,7 +328,7 @@ func (s *Server) bkAgeing(w http.ResponseWriter, r *http.Request, a access.Actor
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	s.render(w, r, http.StatusOK, "books_ageing", s.newPage(r, "books.ageing.title", "books", &bkAgeingData{Rep: rep, Keys: billing.AgeBucketKeys[:]}))
+	s.render(w, r, http.StatusOK, "books_ageing", s.newPage(r, "books.ageing.title", "billing", &bkAgeingData{Rep: rep, Keys: billing.AgeBucketKeys[:]}))
 }
 
 func (s *Server) bkAccount(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -337,7 +337,7 @@ func (s *Server) bkAccount(w http.ResponseWriter, r *http.Request, a access.Acto
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	p := s.newPage(r, "books.account.title", "books", &v)
+	p := s.newPage(r, "books.account.title", "billing", &v)
 	p.Title = v.Account.Name
 	s.render(w, r, http.StatusOK, "books_account", p)
 }

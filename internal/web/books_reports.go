@@ -146,7 +146,7 @@ func (s *Server) bkReport(w http.ResponseWriter, r *http.Request, a access.Actor
 	d, err := s.bkReportData(r, a)
 	if err != nil {
 		if e := errs.As(err); e.Kind == errs.Invalid {
-			p := s.newPage(r, "books.report.title", "books", &bkReportData{})
+			p := s.newPage(r, "books.report.title", "billing", &bkReportData{})
 			p.Form = r.URL.Query()
 			p.Errors = map[string]string{e.Field: p.L.TArgs(e.Key, e.Args)}
 			s.render(w, r, http.StatusUnprocessableEntity, "books_report", p)
@@ -155,7 +155,7 @@ func (s *Server) bkReport(w http.ResponseWriter, r *http.Request, a access.Actor
 		s.fail(w, r, err, "", nil)
 		return
 	}
-	p := s.newPage(r, "books.report.title", "books", d)
+	p := s.newPage(r, "books.report.title", "billing", d)
 	p.Form = r.URL.Query()
 	s.render(w, r, http.StatusOK, "books_report", p)
 }
@@ -203,7 +203,7 @@ func (s *Server) bkPeriodsPage(r *http.Request, a access.Actor) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.newPage(r, "books.periods.title", "books", &bkPeriodsData{List: list, CanAudit: billing.CanAudit(a)}), nil
+	return s.newPage(r, "books.periods.title", "billing", &bkPeriodsData{List: list, CanAudit: billing.CanAudit(a)}), nil
 }
 
 func (s *Server) bkPeriods(w http.ResponseWriter, r *http.Request, a access.Actor) {
@@ -261,7 +261,7 @@ func (s *Server) bkPeriodPage(r *http.Request, a access.Actor) (*Page, error) {
 		}
 		d.Depts = append(d.Depts, c)
 	}
-	page := s.newPage(r, "books.periods.one", "books", d)
+	page := s.newPage(r, "books.periods.one", "billing", d)
 	page.Title = page.L.T("books.periods.one") + " " + p.Label
 	return page, rows.Err()
 }

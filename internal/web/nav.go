@@ -22,10 +22,13 @@ func navItems() []NavItem {
 		{Key: "meetings", Href: "/meetings", Label: "meeting.nav", Roles: staffRoles()},
 		{Key: "actions", Href: "/action-items", Label: "meeting.nav_actions", Roles: staffRoles()},
 		{Key: "portal", Href: "/portal", Label: "portal.nav", Roles: []string{access.Client}},
-		{Key: "templates", Href: "/templates", Label: "doctemplate.nav", Roles: staffRoles()},
-		{Key: "acks", Href: "/acks", Label: "ack.nav"},
+		// The documents people sign are kept by those who issue them; everyone
+		// else reaches what they must sign from their today page and inbox.
+		{Key: "templates", Href: "/templates", Label: "doctemplate.nav", Roles: docKeepers},
+		{Key: "acks", Href: "/acks", Label: "ack.nav", Roles: docKeepers},
+		// One entry for money: the ledger's tabs and the fapiao, credit,
+		// ageing, report and audit tabs are one tab bar.
 		{Key: "billing", Href: "/billing", Label: "billing.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
-		{Key: "books", Href: "/billing/fapiao", Label: "books.nav", Roles: []string{access.Finance, access.Office, access.Audit, access.Executive}},
 		{Key: "portal-billing", Href: "/portal/billing", Label: "books.nav_portal", Roles: []string{access.Client}},
 		{Key: "inbox", Href: "/inbox", Label: "nav.inbox"},
 		{Key: "admin", Href: "/admin/users", Label: "nav.admin", Roles: []string{access.Admin}},
@@ -70,3 +73,7 @@ func staffRoles() []string {
 	}
 	return out
 }
+
+// docKeepers are the roles that keep document templates and follow who has
+// signed them.
+var docKeepers = []string{access.Admin, access.Office, access.Supervisor, access.Legal, access.Executive, access.Leasing}
