@@ -173,6 +173,31 @@ func (l *Localizer) T(key string, pairs ...any) string {
 // TArgs translates key with an argument map.
 func (l *Localizer) TArgs(key string, args map[string]any) string { return l.b.T(l.Lang, key, args) }
 
+// Colon follows a label: full-width in Chinese, ": " in English.
+func (l *Localizer) Colon() string {
+	if l.Lang == En {
+		return ": "
+	}
+	return "："
+}
+
+// Paren puts s in parentheses as the language writes them: （s） in
+// Chinese, " (s)" in English.
+func (l *Localizer) Paren(s any) string {
+	if l.Lang == En {
+		return " (" + fmt.Sprint(s) + ")"
+	}
+	return "（" + fmt.Sprint(s) + "）"
+}
+
+// ListSep separates the items of a list: 、 in Chinese, ", " in English.
+func (l *Localizer) ListSep() string {
+	if l.Lang == En {
+		return ", "
+	}
+	return "、"
+}
+
 // HTMLLang is the value for <html lang>.
 func (l *Localizer) HTMLLang() string {
 	switch l.Lang {
