@@ -26,6 +26,12 @@ func (e *authzEnv) bfAccount(org int64) int64 {
 	return e.once(fmt.Sprintf("bf-account-%d", org), func() int64 {
 		e.orgs()
 		now := store.Ms(e.app.Clock.Now())
+		// Another area's fixture (a booking's settlement) may have opened it.
+		var id int64
+		if err := e.app.DB.QueryRow(context.Background(), `SELECT id FROM billing_accounts WHERE org_id = ?`, org).Scan(&id); err == nil {
+			e.exec(`UPDATE billing_accounts SET buyer_name = name, buyer_tax_id = '91350100M000100Y43', fapiao_email = 'fin@example.com' WHERE id = ?`, id)
+			return id
+		}
 		return e.exec(`INSERT INTO billing_accounts (kind, org_id, name, buyer_name, buyer_tax_id, fapiao_email, created_at, updated_at)
  VALUES ('org', ?, ?, ?, '91350100M000100Y43', 'fin@example.com', ?, ?)`, org, fmt.Sprintf("授权测试单位%d", org), fmt.Sprintf("授权测试单位%d", org), now, now)
 	})

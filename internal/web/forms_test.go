@@ -55,9 +55,12 @@ func TestPaperFormCopies(t *testing.T) {
 	}
 
 	// A reprint needs a reason: the form comes back with the field marked.
-	code, _, body = post(t, oc, u, url.Values{"reason": {" "}})
-	if code != http.StatusUnprocessableEntity || !strings.Contains(body, "补打须写明原因") {
+	code, loc, _ = post(t, oc, u, url.Values{"reason": {" "}})
+	if code != http.StatusSeeOther {
 		t.Fatalf("reprint without reason: %d", code)
+	}
+	if _, body = get(t, oc, e.srv.URL+loc); !strings.Contains(body, "补打须写明原因") {
+		t.Fatalf("reprint without reason: the form comes back without the error")
 	}
 	code, loc, _ = post(t, oc, u, url.Values{"reason": {"客户联盖章有误"}})
 	if code != http.StatusSeeOther {
