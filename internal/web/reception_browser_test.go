@@ -151,7 +151,7 @@ func TestBrowserReceptionScreens(t *testing.T) {
 	if _, err := chromedp.Run(b.Ctx(), chromedp.SetValue("input[name=at]"+row, "16:30")); err != nil {
 		t.Fatal(err)
 	}
-	b.Click("button" + row)
+	b.Click(fmt.Sprintf("#dt-%d button[type=submit]", moved.ID)) // the row's one save button
 	b.WaitVisible(".flash.ok")
 	ds, _ = a.Reception.Duties(context.Background(), access.SystemActor(), ready.ID)
 	for _, d := range ds {
