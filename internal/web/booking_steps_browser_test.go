@@ -100,7 +100,7 @@ func TestBrowserBookingSteps(t *testing.T) {
 		br.Click("#seating details summary")
 		br.SetValue("#seating textarea[name=seats]", "主1, 冯秘书长, 上海物流与采购协会\n主2, 孙建国, 中联建设集团\nB9, 嘉宾甲")
 		br.Click("#seating form[action$='/seats'] button[type=submit]")
-		br.WaitVisible("#seating")
+		br.WaitText("#seating table", "嘉宾甲") // the page after the save, not the one before it
 		if txt := br.Text("#seating table"); !strings.Contains(txt, "嘉宾甲") || strings.Contains(txt, "钱多多") {
 			t.Errorf("seat list after saving: %q", txt)
 		}
