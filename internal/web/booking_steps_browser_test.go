@@ -56,7 +56,7 @@ func TestBrowserBookingSteps(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, width := range []int{1280, 390} {
-		br := browsertest.New(t, browsertest.WithWindow(width, 900), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(90*time.Second))
+		br := browsertest.New(t, browsertest.WithWindow(width, 900), browsertest.WithLang("zh-CN"), browsertest.WithTimeout(180*time.Second))
 		shot := func(name string) {
 			t.Logf("screenshot %s", br.Screenshot(fmt.Sprintf("booking-steps-%s-%d.png", name, width)))
 		}
