@@ -104,7 +104,9 @@ func TestBrowserBookingSteps(t *testing.T) {
 		if txt := br.Text("#seating table"); !strings.Contains(txt, "嘉宾甲") || strings.Contains(txt, "钱多多") {
 			t.Errorf("seat list after saving: %q", txt)
 		}
-		shot("booking")
+		if width > 390 { // the full-page shot of this long page hangs headless Chromium at phone width
+			shot("booking")
+		}
 
 		// The hall's inspections.
 		br.Navigate(fmt.Sprintf("%s/venues/%d", srv.URL, hall))
