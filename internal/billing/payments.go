@@ -252,6 +252,27 @@ func (s *Service) Payments(ctx context.Context, a access.Actor, accountID int64)
 
 // canChange reports whether the actor may reverse or re-allocate p: finance
 // always, office when all of it went to venue bookings.
+// changeablePayment reads payment id and its account for a change by a:
+// refused unless a may change that payment.
+func changeablePayment(ctx context.Context, tx *store.Tx, a access.Actor, id int64) (Payment, Account, error) {
+	p, err := getPayment(ctx, tx, id)
+	if err != nil {
+		return Payment{}, Account{}, err
+	}
+	acc, err := getAccount(ctx, tx, p.AccountID)
+	if err != nil {
+		return Payment{}, Account{}, err
+	}
+	ok, err := canChange(ctx, tx, a, p)
+	if err != nil {
+		return Payment{}, Account{}, err
+	}
+	if !ok {
+		return Payment{}, Account{}, errs.Refuse(canReadAccount(a, acc))
+	}
+	return p, acc, nil
+}
+
 func canChange(ctx context.Context, q store.Querier, a access.Actor, p Payment) (bool, error) {
 	if CanKeep(a) {
 		return true, nil
@@ -284,20 +305,9 @@ func (s *Service) ReversePayment(ctx context.Context, a access.Actor, id int64, 
 		if err := lockRow(ctx, tx, "billing_payments", id); err != nil {
 			return err
 		}
-		p, err := getPayment(ctx, tx, id)
+		p, _, err := changeablePayment(ctx, tx, a, id)
 		if err != nil {
 			return err
-		}
-		acc, err := getAccount(ctx, tx, p.AccountID)
-		if err != nil {
-			return err
-		}
-		ok, err := canChange(ctx, tx, a, p)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errs.Refuse(canReadAccount(a, acc))
 		}
 		if err := l.Err(); err != nil {
 			return err

@@ -170,20 +170,9 @@ func (s *Service) IssueReceipt(ctx context.Context, a access.Actor, paymentID in
 	now := s.Clock.Now()
 	var out Receipt
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		p, err := getPayment(ctx, tx, paymentID)
+		_, _, err := changeablePayment(ctx, tx, a, paymentID)
 		if err != nil {
 			return err
-		}
-		acc, err := getAccount(ctx, tx, p.AccountID)
-		if err != nil {
-			return err
-		}
-		ok, err := canChange(ctx, tx, a, p)
-		if err != nil {
-			return err
-		}
-		if !ok {
-			return errs.Refuse(canReadAccount(a, acc))
 		}
 		out, err = issueReceipt(ctx, tx, now, a, paymentID, 0)
 		return err
